@@ -1,0 +1,113 @@
+import { OperandoError } from './errors.js';
+
+/**
+ * Quantities with units in protocol values (`"5 min"`, `"0.05 mA/cm2"`,
+ * `"2 K/min"`), parsed to SI numbers. A bare number is taken in SI units.
+ */
+export type UnitErrorCode = 'UNIT_SYNTAX' | 'UNIT_UNKNOWN' | 'UNIT_DIMENSION';
+
+export class UnitError extends OperandoError<UnitErrorCode> {}
+
+export type Dimension =
+  | 'time'
+  | 'current'
+  | 'potential'
+  | 'current-density'
+  | 'frequency'
+  | 'temperature'
+  | 'temperature-rate'
+  | 'potential-rate'
+  | 'resistance'
+  | 'length'
+  | 'area'
+  | 'mass'
+  | 'capacity';
+
+const PREFIX: Record<string, number> = {
+  f: 1e-15, p: 1e-12, n: 1e-9, u: 1e-6, 'µ': 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9,
+};
+
+/** Base units by dimension: symbol -> factor to SI. Prefixes apply to those marked prefixable. */
+const UNITS: Record<Dimension, { si: string; units: Record<string, number>; prefixable: string[] }> = {
+  time: { si: 's', units: { s: 1, min: 60, h: 3600, d: 86400 }, prefixable: ['s'] },
+  current: { si: 'A', units: { A: 1 }, prefixable: ['A'] },
+  potential: { si: 'V', units: { V: 1 }, prefixable: ['V'] },
+  'current-density': { si: 'A/cm2', units: { 'A/cm2': 1, 'A/m2': 1e-4 }, prefixable: ['A/cm2'] },
+  frequency: { si: 'Hz', units: { Hz: 1 }, prefixable: ['Hz'] },
+  temperature: { si: 'K', units: { K: 1 }, prefixable: [] },
+  'temperature-rate': { si: 'K/s', units: { 'K/s': 1, 'K/min': 1 / 60, 'K/h': 1 / 3600 }, prefixable: [] },
+  'potential-rate': { si: 'V/s', units: { 'V/s': 1, 'V/min': 1 / 60, 'V/h': 1 / 3600 }, prefixable: ['V/s'] },
+  resistance: { si: 'ohm', units: { ohm: 1, 'Ω': 1 }, prefixable: ['ohm', 'Ω'] },
+  length: { si: 'm', units: { m: 1 }, prefixable: ['m'] },
+  area: { si: 'cm2', units: { cm2: 1, mm2: 0.01, m2: 1e4 }, prefixable: [] },
+  mass: { si: 'g', units: { g: 1 }, prefixable: ['g'] },
+  capacity: { si: 'C', units: { C: 1, Ah: 3600 }, prefixable: ['C', 'Ah'] },
+};
+
+const QUANTITY = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S*)\s*$/;
+
+/** Celsius is an offset, not a factor: `25 °C` and `25 degC` become 298.15 K. */
+const CELSIUS = new Set(['°C', 'degC', 'C']);
+
+/**
+ * Parses `value` (a number in SI units, or a string with a unit) in the given
+ * dimension and returns the SI value (see `siUnit`). Throws a UnitError naming
+ * what was wrong.
+ */
+export function parseQuantity(value: number | string, dimension: Dimension): number {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new UnitError(`${value} is not a finite number`, 'UNIT_SYNTAX', { value });
+    return value;
+  }
+  const m = QUANTITY.exec(value);
+  if (!m) throw new UnitError(`"${value}" is not a number with a unit`, 'UNIT_SYNTAX', { value, dimension });
+  const number = Number(m[1]);
+  const unit = m[2] ?? '';
+  if (unit === '') return number;
+  if (dimension === 'temperature' && CELSIUS.has(unit)) return number + 273.15;
+  const factor = unitFactor(unit, dimension);
+  if (factor === undefined) {
+    const known = Object.keys(UNITS[dimension].units).join(', ');
+    throw new UnitError(`"${value}": unit "${unit}" is not a unit of ${dimension} (known: ${known}, with SI prefixes)`, 'UNIT_DIMENSION', { value, dimension });
+  }
+  return number * factor;
+}
+
+/** The SI unit `parseQuantity` returns for a dimension. */
+export function siUnit(dimension: Dimension): string {
+  return UNITS[dimension].si;
+}
+
+function unitFactor(unit: string, dimension: Dimension): number | undefined {
+  const table = UNITS[dimension];
+  const direct = table.units[unit];
+  if (direct !== undefined) return direct;
+  for (const base of table.prefixable) {
+    if (unit.endsWith(base) && unit.length > base.length) {
+      const prefix = PREFIX[unit.slice(0, unit.length - base.length)];
+      const baseFactor = table.units[base];
+      if (prefix !== undefined && baseFactor !== undefined) return prefix * baseFactor;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A current given in amperes, as a string with a unit, or as a C-rate
+ * (`"C/20"`, `"0.1C"`, `"2C"`) of a capacity in ampere-hours.
+ */
+export function parseCurrent(value: number | string, capacityAh?: number): number {
+  if (typeof value === 'string') {
+    const rate = /^\s*([-+])?\s*(\d*\.?\d+)?\s*C(?:\s*\/\s*(\d*\.?\d+))?\s*$/.exec(value);
+    if (rate) {
+      if (capacityAh === undefined || !(capacityAh > 0)) {
+        throw new UnitError(`"${value}" is a C-rate: the sample's capacity (Ah) is needed`, 'UNIT_DIMENSION', { value });
+      }
+      const sign = rate[1] === '-' ? -1 : 1;
+      const multiple = rate[2] !== undefined ? Number(rate[2]) : 1;
+      const divisor = rate[3] !== undefined ? Number(rate[3]) : 1;
+      return (sign * multiple * capacityAh) / divisor;
+    }
+  }
+  return parseQuantity(value, 'current');
+}
