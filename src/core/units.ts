@@ -36,7 +36,7 @@ const UNITS: Record<Dimension, { si: string; units: Record<string, number>; pref
   frequency: { si: 'Hz', units: { Hz: 1 }, prefixable: ['Hz'] },
   temperature: { si: 'K', units: { K: 1 }, prefixable: [] },
   'temperature-rate': { si: 'K/s', units: { 'K/s': 1, 'K/min': 1 / 60, 'K/h': 1 / 3600 }, prefixable: [] },
-  'potential-rate': { si: 'V/s', units: { 'V/s': 1, 'V/min': 1 / 60, 'V/h': 1 / 3600 }, prefixable: ['V/s'] },
+  'potential-rate': { si: 'V/s', units: { 'V/s': 1, 'V/min': 1 / 60, 'V/h': 1 / 3600 }, prefixable: ['V/s', 'V/min', 'V/h'] },
   resistance: { si: 'ohm', units: { ohm: 1, 'Ω': 1 }, prefixable: ['ohm', 'Ω'] },
   length: { si: 'm', units: { m: 1 }, prefixable: ['m'] },
   area: { si: 'cm2', units: { cm2: 1, mm2: 0.01, m2: 1e4 }, prefixable: [] },

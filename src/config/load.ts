@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { type TSchema, Kind } from '@sinclair/typebox';
+import { parseDocument } from 'yaml';
+import { OperandoError } from '../core/errors.js';
+import { LabConfigSchema, type LabConfig } from './schema.js';
+
+export type ConfigErrorCode = 'CONFIG_READ' | 'CONFIG_SYNTAX' | 'CONFIG_INVALID';
+
+/** A lab file that cannot be used: the message names the file, the path in it and what is wrong. */
+export class ConfigError extends OperandoError<ConfigErrorCode> {}
+
+/** A loaded lab file with paths made absolute and tokens resolved. */
+export interface LoadedConfig {
+  readonly file: string;
+  readonly config: LabConfig;
+  /** Token -> role and holder, resolved from `token` or `tokenEnv`. */
+  readonly tokens: ReadonlyMap<string, { role: 'viewer' | 'operator'; name: string }>;
+}
+
+export async function loadLabConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot read the lab file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'CONFIG_READ', { file });
+  }
+  return parseLabConfig(text, file, env);
+}
+
+export function parseLabConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'YAML';
+    throw new ConfigError(`${file}: ${where}: ${first.message.split('\n')[0]}`, 'CONFIG_SYNTAX', { file });
+  }
+  const raw: unknown = doc.toJS();
+  const withDefaults = Value.Default(LabConfigSchema, Value.Clone(raw));
+  const problem = firstProblem(LabConfigSchema, withDefaults, '');
+  if (problem) throw invalid(file, problem.path, problem.message);
+  const config = withDefaults as LabConfig;
+  const semantic = semanticProblem(config);
+  if (semantic) throw invalid(file, semantic.path, semantic.message);
+
+  const tokens = new Map<string, { role: 'viewer' | 'operator'; name: string }>();
+  config.api.tokens.forEach((t, i) => {
+    const value = t.token ?? (t.tokenEnv ? env[t.tokenEnv] : undefined);
+    if (t.token && t.tokenEnv) throw invalid(file, `/api/tokens/${i}`, 'give either token or tokenEnv, not both');
+    if (!value) {
+      throw invalid(file, `/api/tokens/${i}`, t.tokenEnv ? `environment variable ${t.tokenEnv} is not set` : 'needs token or tokenEnv');
+    }
+    if (value.length < 16) throw invalid(file, `/api/tokens/${i}`, 'a token must be at least 16 characters');
+    if (tokens.has(value)) throw invalid(file, `/api/tokens/${i}`, 'the same token is listed twice');
+    tokens.set(value, { role: t.role, name: t.name });
+  });
+
+  const dir = path.dirname(path.resolve(file));
+  const resolved: LabConfig = { ...config, store: { ...config.store, path: path.resolve(dir, config.store.path) } };
+  return { file, config: resolved, tokens };
+}
+
+function invalid(file: string, at: string, message: string): ConfigError {
+  return new ConfigError(`${file}: ${at || '/'}: ${message}`, 'CONFIG_INVALID', { file, path: at });
+}
+
+/**
+ * The most specific schema problem. For unions of objects told apart by a
+ * `kind` literal (instruments, simulators), the value is checked against the
+ * member its `kind` names, so the message says "expected number" at the
+ * right path instead of "expected union value".
+ */
+function firstProblem(schema: TSchema, value: unknown, at: string): { path: string; message: string } | null {
+  const error = Value.Errors(schema, value).First();
+  if (!error) return null;
+  const errorPath = at + error.path;
+  const sub = error.schema;
+  if (sub[Kind] === 'Union' && Array.isArray(sub.anyOf)) {
+    const kind = (error.value as { kind?: unknown } | null)?.kind;
+    const member = (sub.anyOf as TSchema[]).find((m) => m.properties?.kind?.const === kind);
+    if (member) return firstProblem(member, error.value, errorPath);
+    const kinds = (sub.anyOf as TSchema[]).map((m) => m.properties?.kind?.const).filter((k) => k !== undefined);
+    if (kinds.length > 0) return { path: `${errorPath}/kind`, message: `must be one of ${kinds.map((k) => JSON.stringify(k)).join(', ')}` };
+    const literals = (sub.anyOf as TSchema[]).map((m) => m.const).filter((k) => k !== undefined);
+    if (literals.length > 0) return { path: errorPath, message: `must be one of ${literals.map((k) => JSON.stringify(k)).join(', ')}` };
+  }
+  if (error.message.startsWith('Unexpected property')) {
+    return { path: errorPath, message: 'unknown setting (check its spelling)' };
+  }
+  return { path: errorPath, message: error.message.charAt(0).toLowerCase() + error.message.slice(1) };
+}
+
+function semanticProblem(config: LabConfig): { path: string; message: string } | null {
+  const seen = new Map<string, string>();
+  for (const [list, items] of [['instruments', config.instruments], ['simulators', config.simulators]] as const) {
+    for (const [i, item] of items.entries()) {
+      const where = `/${list}/${i}/id`;
+      if (seen.has(item.id)) return { path: where, message: `id "${item.id}" is used twice (also at ${seen.get(item.id)})` };
+      seen.set(item.id, where);
+    }
+  }
+  for (const [i, inst] of config.instruments.entries()) {
+    if (inst.kind === 'potentiostat' && !(inst.limits.minV < inst.limits.maxV)) {
+      return { path: `/instruments/${i}/limits`, message: 'minV must be below maxV' };
+    }
+    if (inst.kind === 'temperature') {
+      const l = inst.limits;
+      if (!(l.minK < l.maxK)) return { path: `/instruments/${i}/limits`, message: 'minK must be below maxK' };
+      if (l.safeK < l.minK || l.safeK > l.maxK) return { path: `/instruments/${i}/limits/safeK`, message: 'safeK must lie within minK..maxK' };
+    }
+    const sim = /^sim:\/\/(.+)$/.exec(inst.transport);
+    if (sim) {
+      const target = config.simulators.find((s) => s.id === sim[1]);
+      if (!target) return { path: `/instruments/${i}/transport`, message: `no simulator with id "${sim[1]}" in /simulators` };
+      if (target.kind !== inst.kind) {
+        return { path: `/instruments/${i}/transport`, message: `simulator "${target.id}" is a ${target.kind}, not a ${inst.kind}` };
+      }
+      if (target.kind === 'temperature' && inst.kind === 'temperature' && target.model !== inst.driver) {
+        return { path: `/instruments/${i}/transport`, message: `simulator "${target.id}" speaks ${target.model}, the driver is ${inst.driver}` };
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { Value } from '@sinclair/typebox/value';
+import type { DocumentBus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { ExitStatus, Progress, RunStop } from '../core/documents.js';
+import { errorMessage, isOperandoError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Instrument } from '../instruments/instrument.js';
+import type { InstrumentLookup, ProtocolDefinition, RunContext } from '../protocols/protocol.js';
+import { EngineError, isEngineError } from './errors.js';
+
+export type RunState = 'running' | 'pausing' | 'paused' | 'aborting' | 'finished';
+
+/** What the API shows of a run the engine knows in this process. */
+export interface RunInfo {
+  readonly runId: string;
+  readonly protocol: string;
+  readonly state: RunState;
+  readonly instruments: readonly string[];
+  readonly startedNs: bigint;
+  readonly progress: Progress | null;
+  readonly readings: number;
+  readonly stop: RunStop | null;
+}
+
+export interface StartRequest {
+  readonly protocol: string;
+  readonly parameters: unknown;
+  readonly metadata?: Record<string, unknown>;
+}
+
+export interface RunEngineDeps {
+  readonly bus: DocumentBus;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly instruments: InstrumentLookup & { all(): Instrument[] };
+  readonly protocols: readonly ProtocolDefinition[];
+  readonly newRunId?: () => string;
+}
+
+interface ActiveRun {
+  info: RunInfo;
+  readonly abort: AbortController;
+  readonly done: Promise<RunStop>;
+  pauseRequested: boolean;
+  resumeWaiters: Array<() => void>;
+}
+
+/**
+ * Executes protocols against instruments (after bluesky's RunEngine): one run
+ * per instrument at a time, pause/resume at the protocol's checkpoints, abort
+ * at any time; every run ends with its instruments in their safe state and a
+ * run-stop document, whatever happened.
+ */
+export class RunEngine {
+  private readonly runs = new Map<string, ActiveRun>();
+  private readonly protocols: Map<string, ProtocolDefinition>;
+
+  constructor(private readonly deps: RunEngineDeps) {
+    this.protocols = new Map(deps.protocols.map((p) => [p.name, p]));
+  }
+
+  protocolList(): readonly ProtocolDefinition[] {
+    return [...this.protocols.values()];
+  }
+
+  /** Validates, claims the instruments, publishes run-start and starts the run in the background. */
+  start(request: StartRequest): RunInfo {
+    const protocol = this.protocols.get(request.protocol);
+    if (!protocol) {
+      throw new EngineError(`unknown protocol "${request.protocol}" (known: ${[...this.protocols.keys()].join(', ')})`, 'UNKNOWN_PROTOCOL', {
+        protocol: request.protocol,
+      });
+    }
+    const schemaError = Value.Errors(protocol.parametersSchema, request.parameters).First();
+    if (schemaError) {
+      throw new EngineError(`parameters${schemaError.path || '/'}: ${schemaError.message}`, 'INVALID_PARAMETERS', { path: schemaError.path });
+    }
+    const prepared = protocol.prepare(request.parameters, this.deps.instruments);
+    const instruments = prepared.instruments.map((id) => this.deps.instruments.get(id));
+    for (const inst of instruments) {
+      const status = inst.status();
+      if (status.runId) throw new EngineError(`instrument ${inst.id} is busy with run ${status.runId}`, 'INSTRUMENT_BUSY', { instrument: inst.id });
+      if (status.connection !== 'connected') {
+        throw new EngineError(`instrument ${inst.id} is ${status.connection}${status.lastError ? `: ${status.lastError}` : ''}`, 'INSTRUMENT_UNAVAILABLE', {
+          instrument: inst.id,
+        });
+      }
+    }
+
+    const runId = (this.deps.newRunId ?? randomUUID)();
+    const startedNs = this.deps.clock.nowNs();
+    for (const inst of instruments) inst.claim(runId);
+    this.deps.bus.publish({
+      kind: 'run-start',
+      runId,
+      timestampNs: startedNs,
+      protocol: `${protocol.name}@${protocol.version}`,
+      parameters: prepared.parameters,
+      metadata: request.metadata ?? {},
+      instruments: Object.fromEntries(instruments.map((i) => [i.id, { config: i.config, identity: i.status().identity }])),
+    });
+
+    const abort = new AbortController();
+    const run: ActiveRun = {
+      info: { runId, protocol: protocol.name, state: 'running', instruments: prepared.instruments, startedNs, progress: null, readings: 0, stop: null },
+      abort,
+      pauseRequested: false,
+      resumeWaiters: [],
+      done: undefined as unknown as Promise<RunStop>,
+    };
+    this.runs.set(runId, run);
+    (run as { done: Promise<RunStop> }).done = this.execute(run, prepared.run.bind(prepared), instruments);
+    return run.info;
+  }
+
+  pause(runId: string): RunInfo {
+    const run = this.active(runId);
+    if (run.info.state !== 'running') throw new EngineError(`run ${runId} is ${run.info.state}, it cannot pause`, 'INVALID_STATE', { runId });
+    run.pauseRequested = true;
+    this.update(run, { state: 'pausing' });
+    return run.info;
+  }
+
+  resume(runId: string): RunInfo {
+    const run = this.active(runId);
+    if (run.info.state !== 'paused' && run.info.state !== 'pausing') {
+      throw new EngineError(`run ${runId} is ${run.info.state}, it cannot resume`, 'INVALID_STATE', { runId });
+    }
+    run.pauseRequested = false;
+    this.update(run, { state: 'running' });
+    for (const wake of run.resumeWaiters.splice(0)) wake();
+    return run.info;
+  }
+
+  abort(runId: string, reason = 'aborted by operator'): RunInfo {
+    const run = this.active(runId);
+    this.update(run, { state: 'aborting' });
+    run.abort.abort(new EngineError(reason, 'ABORTED', { runId }));
+    for (const wake of run.resumeWaiters.splice(0)) wake();
+    return run.info;
+  }
+
+  get(runId: string): RunInfo | undefined {
+    return this.runs.get(runId)?.info;
+  }
+
+  list(): RunInfo[] {
+    return [...this.runs.values()].map((r) => r.info);
+  }
+
+  /** Resolves with the run-stop document when the run has ended and its instruments are safe. */
+  whenDone(runId: string): Promise<RunStop> {
+    const run = this.runs.get(runId);
+    if (!run) return Promise.reject(new EngineError(`no run ${runId}`, 'RUN_NOT_FOUND', { runId }));
+    return run.done;
+  }
+
+  /** Aborts every run (reason: shutdown) and waits until all are stopped and safe. */
+  async shutdown(reason = 'service shutting down'): Promise<void> {
+    const pending = [...this.runs.values()].filter((r) => r.info.state !== 'finished');
+    for (const run of pending) this.abort(run.info.runId, reason);
+    await Promise.allSettled(pending.map((r) => r.done));
+  }
+
+  private active(runId: string): ActiveRun {
+    const run = this.runs.get(runId);
+    if (!run) throw new EngineError(`no run ${runId}`, 'RUN_NOT_FOUND', { runId });
+    if (run.info.state === 'finished') throw new EngineError(`run ${runId} has finished`, 'INVALID_STATE', { runId });
+    return run;
+  }
+
+  private update(run: ActiveRun, patch: Partial<RunInfo>): void {
+    run.info = { ...run.info, ...patch };
+  }
+
+  private async execute(run: ActiveRun, body: (ctx: RunContext) => Promise<{ reason: string }>, instruments: Instrument[]): Promise<RunStop> {
+    const { bus, clock, logger } = this.deps;
+    const { runId } = run.info;
+    let seq = 0;
+    const ctx: RunContext = {
+      runId,
+      clock,
+      logger,
+      signal: run.abort.signal,
+      instrument: <T extends Instrument>(id: string) => {
+        if (!run.info.instruments.includes(id)) throw new EngineError(`run ${runId} does not hold instrument ${id}`, 'UNKNOWN_INSTRUMENT', { id });
+        return this.deps.instruments.get(id) as T;
+      },
+      emit: (instrument, quantity, value, unit, timestampNs) => {
+        bus.publish({ kind: 'reading', runId, seq: seq++, instrument, quantity, value, unit, timestampNs });
+        run.info = { ...run.info, readings: seq };
+      },
+      publishFit: (method, index, result) => {
+        bus.publish({ kind: 'fit', runId, timestampNs: clock.nowNs(), method, index, result });
+      },
+      progress: (phase, step, of, etaS, message) => {
+        const doc: Progress = { kind: 'progress', runId, timestampNs: clock.nowNs(), phase, step, of, etaS, message };
+        this.update(run, { progress: doc });
+        bus.publish(doc);
+      },
+      checkpoint: async () => {
+        this.throwIfAborted(run);
+        if (!run.pauseRequested) return;
+        // Paused between steps: instruments go to their safe state until resumed.
+        await Promise.all(instruments.map((i) => i.safe()));
+        this.update(run, { state: 'paused' });
+        ctx.progress('paused', run.info.progress?.step ?? 0, run.info.progress?.of ?? null, null, 'paused by operator');
+        while (run.pauseRequested && !run.abort.signal.aborted) {
+          await new Promise<void>((resolve) => run.resumeWaiters.push(resolve));
+        }
+        this.throwIfAborted(run);
+      },
+    };
+
+    let exitStatus: ExitStatus;
+    let reason: string;
+    try {
+      ({ reason } = await body(ctx));
+      exitStatus = run.abort.signal.aborted ? 'abort' : 'success';
+      if (exitStatus === 'abort') reason = errorMessage(run.abort.signal.reason);
+    } catch (e) {
+      if (run.abort.signal.aborted) {
+        exitStatus = 'abort';
+        reason = errorMessage(run.abort.signal.reason);
+      } else {
+        exitStatus = 'fail';
+        reason = errorMessage(e);
+        logger.error({ runId, code: isOperandoError(e) ? e.code : undefined, err: reason }, 'run failed');
+      }
+    }
+    // Safety first: whatever happened, every instrument of the run goes to its safe state.
+    await Promise.all(instruments.map((i) => i.safe()));
+    for (const inst of instruments) inst.claim(null);
+    const stop: RunStop = { kind: 'run-stop', runId, timestampNs: clock.nowNs(), exitStatus, reason, readings: seq };
+    this.update(run, { state: 'finished', stop });
+    bus.publish(stop);
+    logger.info({ runId, exitStatus, reason, readings: seq }, 'run stopped');
+    return stop;
+  }
+
+  private throwIfAborted(run: ActiveRun): void {
+    if (!run.abort.signal.aborted) return;
+    const reason: unknown = run.abort.signal.reason;
+    throw isEngineError(reason) ? reason : new EngineError(errorMessage(reason), 'ABORTED', { runId: run.info.runId });
+  }
+}

@@ -1,0 +1,60 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { SampleSchema } from '../../config/schema.js';
+
+const Quantity = (description: string) => Type.Union([Type.Number(), Type.String()], { description });
+
+/** GITT as the operator writes it: values with units (`"10 min"`, `"C/20"`, `"-50 uA"`). */
+export const GittParametersSchema = Type.Object(
+  {
+    instrument: Type.String({ description: 'potentiostat id' }),
+    current: Quantity('pulse current: A, a value with a unit ("-50 uA"), or a C-rate ("-C/20", needs the sample capacity); negative discharges'),
+    pulse: Quantity('pulse duration ("10 min"; a number is seconds)'),
+    rest: Type.Union(
+      [
+        Type.Object({ duration: Quantity('fixed rest ("30 min")') }, { additionalProperties: false }),
+        Type.Object(
+          {
+            maxDvdt: Quantity('rest ends when |dV/dt| falls below this ("1 mV/h"; a number is V/s)'),
+            window: Type.Optional(Quantity('window over which dV/dt is estimated (default "5 min")')),
+            minDuration: Type.Optional(Quantity('shortest rest (default: one window)')),
+            maxDuration: Quantity('longest rest ("4 h")'),
+          },
+          { additionalProperties: false },
+        ),
+      ],
+      { description: 'rest after each pulse: fixed duration or a relaxation criterion' },
+    ),
+    pulses: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'number of pulses (at most)' })),
+    cutoff: Type.Optional(
+      Type.Object(
+        { minV: Type.Optional(Quantity('stop when the voltage falls below')), maxV: Type.Optional(Quantity('stop when the voltage rises above')) },
+        { additionalProperties: false },
+      ),
+    ),
+    sampleInterval: Type.Optional(Quantity('sampling interval during pulses (default "1 s")')),
+    restSampleInterval: Type.Optional(Quantity('sampling interval during rests (default "10 s")')),
+    initialRest: Type.Optional(Quantity('open-circuit rest before the first pulse (default "10 min")')),
+    sample: Type.Optional(Type.Partial(SampleSchema, { description: 'overrides of the instrument’s sample description' })),
+  },
+  { additionalProperties: false },
+);
+
+export type GittParametersInput = Static<typeof GittParametersSchema>;
+
+export type GittRest =
+  | { kind: 'fixed'; durationS: number }
+  | { kind: 'relaxation'; maxDvdtVPerS: number; windowS: number; minDurationS: number; maxDurationS: number };
+
+/** GITT in SI units, as executed and stored in the run-start document. */
+export interface GittPlan {
+  readonly instrument: string;
+  readonly currentA: number;
+  readonly pulseS: number;
+  readonly rest: GittRest;
+  readonly pulses: number | null;
+  readonly cutoff: { minV: number | null; maxV: number | null };
+  readonly sampleIntervalS: number;
+  readonly restSampleIntervalS: number;
+  readonly initialRestS: number;
+  readonly sample: Static<typeof SampleSchema> | null;
+}

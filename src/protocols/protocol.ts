@@ -1,0 +1,51 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { Instrument } from '../instruments/instrument.js';
+
+/**
+ * A protocol says what to do; the run engine executes it (pause, resume,
+ * abort, safety). Parameters are validated by `parametersSchema` (also
+ * published in the OpenAPI document), then by `prepare`, which checks units
+ * and hard limits before anything reaches an instrument.
+ */
+export interface ProtocolDefinition {
+  readonly name: string;
+  readonly version: number;
+  readonly summary: string;
+  readonly parametersSchema: TSchema;
+  prepare(parameters: unknown, lab: InstrumentLookup): PreparedProtocol;
+}
+
+export interface InstrumentLookup {
+  get(id: string): Instrument;
+}
+
+export interface PreparedProtocol {
+  /** Instruments the run holds for its whole duration. */
+  readonly instruments: readonly string[];
+  /** Parameters in SI units as executed (stored in the run-start document). */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** Executes the run; resolves with why it ended (`completed`, `voltage cut-off`), throws to fail it. */
+  run(ctx: RunContext): Promise<{ reason: string }>;
+}
+
+/** What a running protocol may do. */
+export interface RunContext {
+  readonly runId: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Aborts when the operator aborts the run or the service shuts down. */
+  readonly signal: AbortSignal;
+  instrument<T extends Instrument>(id: string): T;
+  /** Publishes a reading (sequence numbers are assigned here). */
+  emit(instrument: string, quantity: string, value: number, unit: string, timestampNs: bigint): void;
+  publishFit(method: string, index: number, result: Record<string, unknown>): void;
+  /** Reports progress; `phase` marks step boundaries that live fits rely on. */
+  progress(phase: string, step: number, of: number | null, etaS: number | null, message: string): void;
+  /**
+   * A pause point between steps: waits while the run is paused (instruments
+   * are in their safe state then) and throws an ABORTED EngineError once aborted.
+   */
+  checkpoint(): Promise<void>;
+}
