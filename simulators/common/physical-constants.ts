@@ -1,0 +1,6 @@
+/** CODATA values as used across the lab (see SCIENCE.md), in the units the names carry. */
+export const FARADAY_C_PER_MOL = 96485.332;
+export const GAS_CONSTANT_J_PER_MOL_K = 8.314462;
+export const BOLTZMANN_EV_PER_K = 8.617333e-5;
+export const ELEMENTARY_CHARGE_C = 1.602177e-19;
+export const AVOGADRO_PER_MOL = 6.022141e23;

@@ -1,0 +1,16 @@
+/** The physical cell models of the potentiostat simulator. */
+export { createCell } from './create-cell.js';
+export { CellModelError, type CellModelErrorCode, isCellModelError } from './errors.js';
+export { InsertionCell } from './insertion-cell.js';
+export type { OcvCurveParameters, OcvStep } from './ocv.js';
+export { PelletCell } from './pellet-cell.js';
+export {
+  type CellModel,
+  type CellParameters,
+  type CellPresetName,
+  cellPresetNames,
+  type InsertionCellParameters,
+  type InsertionPresetName,
+  type PelletCellParameters,
+  type PelletPresetName,
+} from './types.js';
