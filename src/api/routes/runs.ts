@@ -3,6 +3,7 @@ import { toJsonSafe } from '../../core/documents.js';
 import type { RunInfo } from '../../engine/run-engine.js';
 import { ApiError, ErrorBodySchema } from '../api-error.js';
 import type { ApiDeps } from '../app.js';
+import { seriesCsv } from '../series-csv.js';
 
 const RunIdParams = { type: 'object', properties: { runId: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['runId'] } as const;
 const Errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 422: ErrorBodySchema };

@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { loadLabConfig } from '../../config/load.js';
+import { toJsonSafe } from '../../core/documents.js';
+import { startLab } from '../../lab/lab.js';
+import type { GittParametersInput } from '../../protocols/gitt/gitt-parameters.js';
+import { UsageError, type CliCommand } from '../command.js';
+import { DEFAULT_LAB_FILE, stderrLogger, untilSignal } from './start.js';
+
+const OPTIONS = {
+  config: { type: 'string' },
+  instrument: { type: 'string' },
+  current: { type: 'string' },
+  pulse: { type: 'string' },
+  rest: { type: 'string' },
+  'rest-max-dvdt': { type: 'string' },
+  'rest-window': { type: 'string' },
+  'rest-max': { type: 'string' },
+  pulses: { type: 'string' },
+  'cutoff-min': { type: 'string' },
+  'cutoff-max': { type: 'string' },
+  'sample-interval': { type: 'string' },
+  'rest-sample-interval': { type: 'string' },
+  'initial-rest': { type: 'string' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+} as const;
+
+/** Builds the protocol parameters from the options; the engine validates them. */
+export function gittParametersFromOptions(v: Record<string, string | boolean | undefined>): GittParametersInput {
+  const s = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const instrument = s('instrument');
+  if (!instrument) throw new UsageError('--instrument is required');
+  for (const k of ['current', 'pulse']) if (!s(k)) throw new UsageError(`--${k} is required`);
+  if (s('rest') && s('rest-max-dvdt')) throw new UsageError('give --rest DURATION or --rest-max-dvdt RATE --rest-max DURATION, not both');
+  let rest: GittParametersInput['rest'];
+  if (s('rest-max-dvdt')) {
+    if (!s('rest-max')) throw new UsageError('--rest-max-dvdt needs --rest-max (the longest rest)');
+    rest = { maxDvdt: s('rest-max-dvdt')!, maxDuration: s('rest-max')!, ...(s('rest-window') && { window: s('rest-window')! }) };
+  } else {
+    rest = { duration: s('rest') ?? '30 min' };
+  }
+  const pulses = s('pulses') !== undefined ? Number(s('pulses')) : undefined;
+  if (pulses !== undefined && !(Number.isInteger(pulses) && pulses > 0)) throw new UsageError(`--pulses must be a whole number > 0, got ${s('pulses')}`);
+  return {
+    instrument,
+    current: s('current')!,
+    pulse: s('pulse')!,
+    rest,
+    ...(pulses !== undefined && { pulses }),
+    ...((s('cutoff-min') || s('cutoff-max')) && { cutoff: { ...(s('cutoff-min') && { minV: s('cutoff-min')! }), ...(s('cutoff-max') && { maxV: s('cutoff-max')! }) } }),
+    ...(s('sample-interval') && { sampleInterval: s('sample-interval')! }),
+    ...(s('rest-sample-interval') && { restSampleInterval: s('rest-sample-interval')! }),
+    ...(s('initial-rest') && { initialRest: s('initial-rest')! }),
+  };
+}
+
+export const runGittCommand: CliCommand = {
+  name: 'run gitt',
+  summary: 'Run a GITT protocol on a potentiostat of a lab file, printing progress and each pulse’s fit',
+  usage:
+    'operando run gitt [--config FILE] --instrument ID --current "-20 uA"|"-C/20" --pulse "10 min" ' +
+    '[--rest "30 min" | --rest-max-dvdt "1 mV/h" --rest-max "4 h" [--rest-window "5 min"]] [--pulses N] ' +
+    '[--cutoff-min V] [--cutoff-max V] [--sample-interval "1 s"] [--rest-sample-interval "10 s"] [--initial-rest "10 min"] [--json]',
+  async run(args, io) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args, options: OPTIONS, strict: true }));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const parameters = gittParametersFromOptions(values);
+    const logger = stderrLogger(io, values.debug);
+    const lab = await startLab(await loadLabConfig(values.config ?? DEFAULT_LAB_FILE), { logger, api: false });
+    const pulses: Record<string, unknown>[] = [];
+    try {
+      lab.bus.attach('cli-progress', (d) => {
+        if (d.kind === 'progress' && !values.json) io.stdout(`${d.message}${d.etaS !== null ? ` (ETA ${(d.etaS / 60).toFixed(1)} min lab time)` : ''}\n`);
+        if (d.kind === 'fit' && d.method === 'gitt') {
+          pulses.push(d.result);
+          if (!values.json) {
+            const r = d.result as Record<string, number | null>;
+            const f = (x: number | null | undefined, unit: string) => (x === null || x === undefined ? 'n/a' : `${x.toPrecision(4)} ${unit}`);
+            io.stdout(`  pulse ${r.index}: E0 ${f(r.e0V, 'V')}, Es ${f(r.esV, 'V')}, R ${f(r.resistanceOhm, 'ohm')}, D ${f(r.diffusionCm2PerS, 'cm2/s')}\n`);
+          }
+        }
+      });
+      const info = lab.engine.start({ protocol: 'gitt', parameters, metadata: { startedBy: 'cli' } });
+      const interrupted = untilSignal().then(() => lab.engine.abort(info.runId, 'interrupted (Ctrl-C)'));
+      void interrupted;
+      const stop = await lab.engine.whenDone(info.runId);
+      if (values.json) io.stdout(`${JSON.stringify(toJsonSafe({ runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, readings: stop.readings, pulses }))}\n`);
+      else io.stdout(`run ${info.runId}: ${stop.exitStatus} (${stop.reason}), ${stop.readings} readings stored in ${lab.loaded.config.store.path}\n`);
+      return stop.exitStatus === 'success' ? 0 : 1;
+    } finally {
+      await lab.close();
+    }
+  },
+};

@@ -1,0 +1,103 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../api/app.js';
+import { DocumentBus } from '../core/bus.js';
+import { ScaledClock, type Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { LoadedConfig } from '../config/load.js';
+import { RunEngine } from '../engine/run-engine.js';
+import { attachLiveGittFit } from '../fits/live-gitt.js';
+import { InstrumentRegistry } from '../instruments/registry.js';
+import { protocols } from '../protocols/index.js';
+import type { DocumentStore } from '../store/document-store.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { StoreWriter } from '../store/writer.js';
+import { connectInstrument } from './instruments.js';
+import { startSimulator, type RunningSimulator } from './simulators.js';
+
+export interface Lab {
+  readonly loaded: LoadedConfig;
+  readonly clock: Clock;
+  readonly bus: DocumentBus;
+  readonly store: DocumentStore;
+  readonly writer: StoreWriter;
+  readonly instruments: InstrumentRegistry;
+  readonly engine: RunEngine;
+  readonly simulators: readonly RunningSimulator[];
+  /** The API, when started with `api: true`; `url` is where it listens. */
+  readonly api: FastifyInstance | null;
+  readonly url: string | null;
+  /** Aborts runs (instruments safe), closes instruments, flushes the store, stops simulators. */
+  close(): Promise<void>;
+}
+
+export interface StartLabOptions {
+  readonly logger: Logger;
+  /** Serve the API (and dashboard); false for headless runs such as `operando run`. */
+  readonly api: boolean;
+  /** Overrides of the lab file for tests: port 0 picks a free port, another store path. */
+  readonly port?: number;
+  readonly storePath?: string;
+  readonly clock?: Clock;
+}
+
+const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboards/', import.meta.url));
+
+/** Assembles a lab from its file: simulators, instruments, store, engine, live fits, API. */
+export async function startLab(loaded: LoadedConfig, options: StartLabOptions): Promise<Lab> {
+  const { config } = loaded;
+  const { logger } = options;
+  const clock = options.clock ?? new ScaledClock(config.lab.timeScale);
+  const bus = new DocumentBus(logger);
+  const cleanups: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch((e) => logger.error({ err: String(e) }, 'error while closing the lab'));
+  };
+  try {
+    const storePath = options.storePath ?? config.store.path;
+    await mkdir(path.dirname(storePath), { recursive: true });
+    const store = await openSqliteStore(storePath);
+    cleanups.push(() => store.close());
+    const writer = new StoreWriter(bus, store, { windowMs: config.store.batchWindowMs, logger });
+    cleanups.push(async () => {
+      bus.close();
+      await writer.close();
+    });
+    attachLiveGittFit(bus, logger);
+
+    const simulators: RunningSimulator[] = [];
+    for (const sim of config.simulators) {
+      const running = await startSimulator(sim, { clock, logger });
+      simulators.push(running);
+      cleanups.push(() => running.close());
+    }
+
+    const instruments = new InstrumentRegistry();
+    cleanups.push(() => instruments.closeAll());
+    for (const inst of config.instruments) {
+      instruments.add(await connectInstrument(inst, { clock, logger, simulators }));
+    }
+
+    const engine = new RunEngine({ bus, clock, logger, instruments, protocols });
+    cleanups.push(() => engine.shutdown());
+    // A failed store write must not go unnoticed: running runs are aborted (they stop safely).
+    writer.failures$.subscribe((e) => {
+      logger.error({ err: e.message }, 'store write failed; aborting running runs');
+      void engine.shutdown(`store write failed: ${e.message}`);
+    });
+
+    let api: FastifyInstance | null = null;
+    let url: string | null = null;
+    if (options.api) {
+      api = await buildApi({ engine, bus, store, instruments, tokens: loaded.tokens, logger, dashboardDir: DASHBOARD_DIR });
+      cleanups.push(() => api!.close());
+      url = await api.listen({ host: config.api.host, port: options.port ?? config.api.port });
+    }
+    return { loaded, clock, bus, store, writer, instruments, engine, simulators, api, url, close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
