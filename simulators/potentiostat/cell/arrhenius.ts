@@ -1,4 +1,4 @@
-import { BOLTZMANN_EV_PER_K } from '../../common/physical-constants.js';
+import { BOLTZMANN_EV_PER_K } from '../../../src/core/physical-constants.js';
 
 /**
  * Temperature dependence of the rates, in the forms the lab's Arrhenius fits

@@ -1,4 +1,4 @@
-import { FARADAY_C_PER_MOL } from '../../common/physical-constants.js';
+import { FARADAY_C_PER_MOL } from '../../../src/core/physical-constants.js';
 import { add, type Complex, complex, div, inverse, jOmegaPower, mul, scale, sqrt, tanh } from './complex.js';
 
 /** Impedance of a CPE, 1/(Q (j omega)^alpha). */

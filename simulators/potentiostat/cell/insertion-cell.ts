@@ -1,4 +1,4 @@
-import { FARADAY_C_PER_MOL } from '../../common/physical-constants.js';
+import { FARADAY_C_PER_MOL } from '../../../src/core/physical-constants.js';
 import { activatedRatio, conductivityRatio } from './arrhenius.js';
 import { ButlerVolmer } from './butler-volmer.js';
 import { add, complex, inverse } from './complex.js';

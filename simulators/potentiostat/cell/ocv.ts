@@ -1,4 +1,4 @@
-import { FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from '../../common/physical-constants.js';
+import { FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from '../../../src/core/physical-constants.js';
 
 /** One voltage step of an open-circuit curve: a smoothed two-phase plateau edge. */
 export interface OcvStep {

@@ -1,4 +1,4 @@
-import { BOLTZMANN_EV_PER_K, FARADAY_C_PER_MOL } from '../../common/physical-constants.js';
+import { BOLTZMANN_EV_PER_K, FARADAY_C_PER_MOL } from '../../../src/core/physical-constants.js';
 import { thermalVoltageV } from './ocv.js';
 import type { InsertionCellParameters, InsertionPresetName, PelletCellParameters, PelletPresetName } from './types.js';
 

@@ -1,4 +1,4 @@
-import { BOLTZMANN_EV_PER_K } from '../constants.js';
+import { BOLTZMANN_EV_PER_K } from '../../core/physical-constants.js';
 import { AnalysisError } from '../errors.js';
 import { NumericError } from '../numeric/errors.js';
 import { linearRegression } from '../numeric/linear-regression.js';

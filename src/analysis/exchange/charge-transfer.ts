@@ -1,4 +1,4 @@
-import { FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from '../constants.js';
+import { FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from '../../core/physical-constants.js';
 import { AnalysisError } from '../errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FARADAY_C_PER_MOL } from '../constants.js';
+import { FARADAY_C_PER_MOL } from '../../core/physical-constants.js';
 import { AnalysisError } from '../errors.js';
 import { GittAnalyser, analyzeGitt, type GittPulseResult, type GittSample } from './index.js';
 import { syntheticGittRun, type SyntheticGittOptions } from './synthetic-run.js';

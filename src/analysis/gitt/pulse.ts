@@ -1,4 +1,4 @@
-import { FARADAY_C_PER_MOL } from '../constants.js';
+import { FARADAY_C_PER_MOL } from '../../core/physical-constants.js';
 import { NumericError } from '../numeric/errors.js';
 import { linearRegression } from '../numeric/linear-regression.js';
 import type { ResolvedSample } from './sample.js';

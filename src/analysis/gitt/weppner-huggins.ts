@@ -1,4 +1,4 @@
-import { FARADAY_C_PER_MOL } from '../constants.js';
+import { FARADAY_C_PER_MOL } from '../../core/physical-constants.js';
 
 /**
  * Weppner-Huggins diffusion coefficients from one GITT pulse (Weppner and

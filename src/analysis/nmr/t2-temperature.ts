@@ -1,5 +1,5 @@
 import type { Estimate } from '../arrhenius/arrhenius.js';
-import { BOLTZMANN_EV_PER_K } from '../constants.js';
+import { BOLTZMANN_EV_PER_K } from '../../core/physical-constants.js';
 import { AnalysisError } from '../errors.js';
 import { NumericError } from '../numeric/errors.js';
 import { linearRegression, type LinearFit } from '../numeric/linear-regression.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BOLTZMANN_EV_PER_K } from '../constants.js';
+import { BOLTZMANN_EV_PER_K } from '../../core/physical-constants.js';
 import { AnalysisError } from '../errors.js';
 import { gaussianNoise } from '../gitt/synthetic-run.js';
 import { bppRelaxationRatePerS, fitBpp } from './bpp.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOLTZMANN_EV_PER_K } from '../../analysis/constants.js';
+import { BOLTZMANN_EV_PER_K } from '../../core/physical-constants.js';
 import { syntheticGittRun } from '../../analysis/gitt/synthetic-run.js';
 import { bppRelaxationRatePerS } from '../../analysis/nmr/bpp.js';
 import { exchangedFraction } from '../../analysis/nmr/exsy.js';

@@ -1,4 +1,4 @@
-/** CODATA values as used across the lab (see SCIENCE.md), in the units the names carry. */
+/** Physical constants (CODATA values as SCIENCE.md gives them), in the units the names carry; one module for analyses and simulators. */
 export const FARADAY_C_PER_MOL = 96485.332;
 export const GAS_CONSTANT_J_PER_MOL_K = 8.314462;
 export const BOLTZMANN_EV_PER_K = 8.617333e-5;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { msToNs, type Clock } from '../../../src/core/clock.js';
+import { NMR_VT } from '../presets.js';
+import { ThermalSimulation } from '../thermal-simulation.js';
+import { LakeShore336Interpreter } from './lakeshore336-interpreter.js';
+
+const clock: Clock = { scale: 1, nowMs: () => 0, nowNs: () => msToNs(0), sleep: () => new Promise(() => undefined) };
+
+function interpreter() {
+  const simulation = new ThermalSimulation({ clock, preset: NMR_VT, seed: 1 });
+  return { simulation, lakeshore: new LakeShore336Interpreter(simulation) };
+}
+
+describe('LakeShore336Interpreter', () => {
+  it('answers the queries of a compound line on one line, commands silently', () => {
+    const { lakeshore, simulation } = interpreter();
+    expect(lakeshore.handleLine('*IDN?;RANGE? 1;*ESR?')).toBe('LSCI,MODEL336,LSA2F3C,2.9;3;0');
+    expect(lakeshore.handleLine('RAMP 1,1,2.5;SETP 1,310')).toBeNull();
+    expect(simulation.snapshot()).toMatchObject({ targetSetpointK: 310, rampKPerMin: 2.5 });
+    expect(lakeshore.handleLine('RAMP? 1;RAMPST? 1;SETP? 1')).toBe('1,+2.5;1;+293.150');
+  });
+
+  it('sets the command-error bit for unknown commands, the execution-error bit for bad parameters; *ESR? clears', () => {
+    const { lakeshore, simulation } = interpreter();
+    expect(lakeshore.handleLine('KRDX? A;*ESR?')).toBe('32');
+    expect(lakeshore.handleLine('*ESR?')).toBe('0');
+    expect(lakeshore.handleLine('SETP 1,500;*ESR?')).toBe('16'); // above the probe limit
+    expect(lakeshore.handleLine('RANGE 1,4;*ESR?')).toBe('16');
+    expect(lakeshore.handleLine('KRDG? B;*ESR?')).toBe('16');
+    expect(simulation.snapshot().targetSetpointK).toBe(NMR_VT.initialK);
+  });
+
+  it('reports sensor and heater faults', () => {
+    const { lakeshore, simulation } = interpreter();
+    simulation.setFault('sensor-break', true);
+    simulation.setFault('heater-fail', true);
+    expect(lakeshore.handleLine('KRDG? A;RDGST? A;HTRST? 1')).toBe('+0.000;128;1');
+  });
+
+  it('scales the heater power with the range', () => {
+    const { lakeshore, simulation } = interpreter();
+    lakeshore.handleLine('RANGE 1,0');
+    expect(simulation.snapshot().heaterPowerW).toBe(0);
+    expect(lakeshore.handleLine('HTR? 1')).toBe('+0.0');
+  });
+});

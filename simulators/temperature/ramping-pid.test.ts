@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { RampingPid } from './ramping-pid.js';
+
+const GAINS = { proportionalPercentPerK: 5, integralTimeS: 60, derivativeTimeS: 0 };
+
+describe('RampingPid', () => {
+  it('ramps the working setpoint at the rate limit and stops at the target', () => {
+    const pid = new RampingPid(GAINS, 300, 10);
+    pid.setRamp(6); // 0.1 K/s
+    pid.setTarget(301);
+    for (let i = 0; i < 5; i++) pid.step(1, 300);
+    expect(pid.workingSetpointK).toBeCloseTo(300.5, 10);
+    expect(pid.rampComplete).toBe(false);
+    for (let i = 0; i < 10; i++) pid.step(1, 300);
+    expect(pid.workingSetpointK).toBe(301);
+    expect(pid.rampComplete).toBe(true);
+  });
+
+  it('steps the working setpoint when the ramp is off', () => {
+    const pid = new RampingPid(GAINS, 300, 10);
+    pid.setTarget(350);
+    pid.step(1, 300);
+    expect(pid.workingSetpointK).toBe(350);
+  });
+
+  it('starts in equilibrium: zero error holds the initial output', () => {
+    const pid = new RampingPid(GAINS, 300, 37);
+    expect(pid.step(1, 300)).toBeCloseTo(37, 10);
+  });
+
+  it('limits the output to 0..100 % and does not wind up while saturated', () => {
+    const pid = new RampingPid(GAINS, 300, 0);
+    pid.setTarget(400);
+    for (let i = 0; i < 1000; i++) expect(pid.step(1, 300)).toBe(100);
+    // Once the error reverses, the output leaves saturation at once instead of unwinding a huge integral.
+    expect(pid.step(1, 401)).toBeLessThan(100);
+  });
+
+  it('drops the output to 0 on sensor break', () => {
+    const pid = new RampingPid(GAINS, 300, 50);
+    expect(pid.step(1, null)).toBe(0);
+    expect(pid.outputPercent).toBe(0);
+  });
+});

@@ -1,0 +1,20 @@
+import type { Clock } from '../../src/core/clock.js';
+import { EurothermSimulator } from './eurotherm/eurotherm-simulator.js';
+import { LakeShore336Simulator } from './lakeshore336/lakeshore336-simulator.js';
+import { THERMAL_PRESETS, type ThermalPresetName } from './presets.js';
+import type { TemperatureSimulator } from './temperature-simulator.js';
+
+/** What the lab file says of a temperature simulator (src/config/schema.ts, TemperatureSimulatorSchema). */
+export interface TemperatureSimulatorSpec {
+  readonly model: 'eurotherm' | 'lakeshore336';
+  readonly preset: ThermalPresetName;
+  readonly link: 'tcp' | 'pty';
+  /** Default 0. */
+  readonly seed?: number;
+}
+
+/** Starts the simulator of a model on its link; its `url` is what the matching driver opens. */
+export function startTemperatureSimulator(spec: TemperatureSimulatorSpec, clock: Clock): Promise<TemperatureSimulator> {
+  const options = { clock, preset: THERMAL_PRESETS[spec.preset], seed: spec.seed ?? 0, link: spec.link };
+  return spec.model === 'eurotherm' ? EurothermSimulator.start(options) : LakeShore336Simulator.start(options);
+}

@@ -1,0 +1,357 @@
+import { isNumericError } from '../numeric/errors.js';
+import { levenbergMarquardt, type LeastSquaresProblem, type LmResult } from '../numeric/levenberg-marquardt.js';
+import { canonicalOrder } from './canonical-order.js';
+import { Circuit, type CircuitEvaluator } from './circuit.js';
+import { EisError } from './errors.js';
+import { arcsForBlocks, initialGuess, spectrumFeatures, type Arc } from './initial-guess.js';
+import { angularFrequencies, assertValidSpectrum, type ImpedanceSpectrum } from './spectrum.js';
+
+/**
+ * Complex non-linear least squares of an equivalent circuit to a spectrum.
+ *
+ * Parameters are fitted as x = ln p: every element value stays positive, the
+ * damping sees parameters of very different magnitudes (ohm, uF, ms) on one
+ * scale, and multi-start perturbations are multiplicative. CPE exponents are
+ * held in (0, 1] by a bound on ln(alpha); every other parameter may move ten
+ * decades either way from its starting guess, so one ending on that bound has
+ * run off to zero or infinity and is flagged.
+ *
+ * Local minima: the fit starts from the guess read from the spectrum, from the
+ * other assignments of the detected arcs to the circuit's parallel blocks,
+ * and from seeded random perturbations of the guess in log space; then it
+ * hops from the best minimum so far (basin hopping: perturb every free
+ * parameter by about a decade, refit, keep if lower) until a run of hops
+ * brings nothing. On the example spectra this finds minima that a few hundred
+ * independent random starts miss.
+ */
+
+export type Weighting = 'unit' | 'modulus' | 'proportional';
+export const WEIGHTINGS: readonly Weighting[] = ['unit', 'modulus', 'proportional'];
+
+export interface CircuitFitOptions {
+  /**
+   * unit: every point alike; modulus: 1/|Z|^2; proportional: 1/Z'^2 for the
+   * real and 1/Z''^2 for the imaginary residual (Boukamp 1995), each floored
+   * at 1e-3 |Z| so a component crossing zero does not get infinite weight.
+   */
+  weighting?: Weighting;
+  /** parameters held at these values, by name (`R0`, `CPE1_1`) */
+  fixed?: Readonly<Record<string, number>>;
+  /** starting values replacing the automatic guesses, by name */
+  initialGuess?: Readonly<Record<string, number>>;
+  /** random starts besides the structured ones (default 8) */
+  randomStarts?: number;
+  /** most basin hops from the best minimum (default 64) */
+  hops?: number;
+  /** seed of the random starts, for reproducible fits (default 1) */
+  seed?: number;
+  /** analytic Jacobian (default) or finite differences, for comparison */
+  analyticJacobian?: boolean;
+}
+
+export interface FittedParameter {
+  readonly name: string;
+  readonly value: number;
+  /** standard error; null when fixed or not computable */
+  readonly stderr: number | null;
+  readonly unit: string;
+  readonly fixed: boolean;
+  readonly atBound: boolean;
+}
+
+export interface CircuitFitResult {
+  readonly circuit: string;
+  readonly points: number;
+  readonly weighting: Weighting;
+  readonly parameters: readonly FittedParameter[];
+  /** unweighted sum of |Z_data - Z_model|^2 (ohm^2) */
+  readonly rss: number;
+  /** the weighted cost that was minimised */
+  readonly chiSquare: number;
+  readonly converged: boolean;
+  /** local fits run (starts and hops) */
+  readonly localFits: number;
+  readonly warnings: readonly string[];
+}
+
+const DEFAULT_RANDOM_STARTS = 8;
+const DEFAULT_HOPS = 64;
+/** Hopping stops after this many hops in a row without a lower minimum. */
+const HOP_PATIENCE = 32;
+/** A hop must lower the cost by this fraction to count as progress. */
+const HOP_PROGRESS = 1e-9;
+/** ln(1e10): how far (in ln) a parameter may move from its guess. */
+const LOG_WINDOW = Math.log(1e10);
+const MIN_ALPHA = 1e-3;
+/** Standard deviation (in ln) of the random perturbations: one decade. */
+const PERTURBATION = Math.log(10);
+/** Other arc orders tried at most (permutations grow as k!). */
+const MAX_ARC_ORDERS = 6;
+const PROPORTIONAL_FLOOR = 1e-3;
+/** A relative standard error above this makes a parameter "poorly determined". */
+const MAX_RELATIVE_STDERR = 1;
+/** Iterations per local fit: multi-start makes one slow start cheap to abandon. */
+const LOCAL_ITERATIONS = 300;
+
+export function fitCircuit(circuitOrText: Circuit | string, spectrum: ImpedanceSpectrum, options: CircuitFitOptions = {}): CircuitFitResult {
+  const circuit = typeof circuitOrText === 'string' ? Circuit.parse(circuitOrText) : circuitOrText;
+  const weighting = options.weighting ?? 'unit';
+  if (!WEIGHTINGS.includes(weighting)) throw new EisError(`unknown weighting "${weighting}" (use ${WEIGHTINGS.join(', ')})`, 'EIS_PARAMETER');
+  assertValidSpectrum(spectrum, 1);
+  const names = circuit.parameterNames;
+  const n = names.length;
+  const fixed = namedValues(circuit, options.fixed ?? {}, 'fixed');
+  const userGuess = namedValues(circuit, options.initialGuess ?? {}, 'initial guess');
+  const isFixed = names.map((_, j) => fixed[j] !== undefined);
+  const nFree = isFixed.filter((f) => !f).length;
+  const points = spectrum.frequencyHz.length;
+  if (2 * points < nFree) {
+    throw new EisError(`${points} points (${2 * points} values) cannot determine ${nFree} free parameters of ${circuit.text}`, 'EIS_DATA', { points, nFree });
+  }
+
+  const problem = new LogSpaceProblem(circuit, spectrum, weighting, options.analyticJacobian ?? true);
+  const isAlpha = circuit.parameters.map((p) => p.kind === 'cpe-alpha');
+  const withOverrides = (guess: number[]) => guess.map((v, j) => fixed[j] ?? userGuess[j] ?? v);
+  const base = withOverrides(initialGuess(circuit, spectrum));
+  const logBase = base.map(Math.log);
+  const lower = logBase.map((v, j) => (isAlpha[j] ? Math.log(MIN_ALPHA) : v - LOG_WINDOW));
+  const upper = logBase.map((v, j) => (isAlpha[j] ? 0 : v + LOG_WINDOW));
+
+  const starts = [logBase, ...arcOrderStarts(circuit, spectrum).map((g) => withOverrides(g).map(Math.log))];
+  const random = mulberry32(options.seed ?? 1);
+  const randomStarts = options.randomStarts ?? DEFAULT_RANDOM_STARTS;
+  for (let s = 0; s < randomStarts; s++) {
+    starts.push(
+      logBase.map((v, j) => {
+        if (isFixed[j] || userGuess[j] !== undefined) return v;
+        if (isAlpha[j]) return Math.log(0.4 + 0.6 * random());
+        return v + PERTURBATION * gaussian(random);
+      }),
+    );
+  }
+
+  let best: LmResult | null = null;
+  let localFits = 0;
+  const localFit = (start: number[]): LmResult | null => {
+    try {
+      localFits++;
+      return levenbergMarquardt(problem, start, { lower, upper, fixed: isFixed, maxIterations: LOCAL_ITERATIONS });
+    } catch (e) {
+      // A start whose model overflows is just a bad start; the others decide.
+      if (!isNumericError(e)) throw e;
+      return null;
+    }
+  };
+  for (const start of starts) {
+    const result = localFit(start);
+    if (result && (best === null || result.cost < best.cost)) best = result;
+  }
+  if (best === null) throw new EisError(`every start of the ${circuit.text} fit failed numerically`, 'EIS_DATA', { starts: starts.length });
+  const hops = options.hops ?? DEFAULT_HOPS;
+  for (let h = 0, idle = 0; h < hops && idle < HOP_PATIENCE; h++) {
+    const start = best.parameters.map((v, j) => {
+      if (isFixed[j]) return v;
+      if (isAlpha[j]) return Math.log(0.4 + 0.6 * random());
+      return Math.min(upper[j]!, Math.max(lower[j]!, v + PERTURBATION * gaussian(random)));
+    });
+    const result = localFit(start);
+    if (result && result.cost < best.cost * (1 - HOP_PROGRESS)) {
+      best = result;
+      idle = 0;
+    } else {
+      idle++;
+    }
+  }
+  const locked = names.map((_, j) => isFixed[j]! || userGuess[j] !== undefined);
+  const order = canonicalOrder(circuit, best.parameters.map(Math.exp), locked, Math.min(...problem.omega), Math.max(...problem.omega));
+  const fit = reordered(best, order, isFixed);
+
+  // Fixed parameters are reported as given, not as exp(ln(value)).
+  const values = fit.parameters.map((x, j) => fixed[j] ?? Math.exp(x));
+  const parameters = circuit.parameters.map((p, j): FittedParameter => {
+    const se = fit.stderr[j]!;
+    return {
+      name: p.name,
+      value: values[j]!,
+      // d p = p d(ln p): the covariance of ln p maps to p exactly at first order.
+      stderr: isFixed[j] || !Number.isFinite(se) ? null : values[j]! * se,
+      unit: p.unit,
+      fixed: isFixed[j]!,
+      atBound: fit.atBound[j]!,
+    };
+  });
+  return {
+    circuit: circuit.text,
+    points,
+    weighting,
+    parameters,
+    rss: problem.unweightedRss(fit.parameters),
+    chiSquare: fit.cost,
+    converged: fit.converged,
+    localFits,
+    warnings: fitWarnings(fit, parameters, 2 * points - nFree, order.map((k) => upper[k]!)),
+  };
+}
+
+/** The fit with its per-parameter results permuted (new j = old order[j]), covariance of the free parameters included. */
+function reordered(fit: LmResult, order: number[], isFixed: readonly boolean[]): LmResult {
+  // Position of each parameter among the free ones (the covariance's rows).
+  let count = 0;
+  const freeIndex = isFixed.map((f) => (f ? -1 : count++));
+  const free = order.flatMap((k, j) => (isFixed[j] ? [] : [freeIndex[k]!]));
+  const cov = fit.covariance;
+  return {
+    ...fit,
+    parameters: order.map((k) => fit.parameters[k]!),
+    stderr: order.map((k) => fit.stderr[k]!),
+    atBound: order.map((k) => fit.atBound[k]!),
+    covariance: cov && free.map((a) => free.map((b) => cov[a]![b]!)),
+  };
+}
+
+/** Values by parameter name into circuit order, validated (positive; alpha at most 1). */
+function namedValues(circuit: Circuit, byName: Readonly<Record<string, number>>, what: string): (number | undefined)[] {
+  const out: (number | undefined)[] = new Array<number | undefined>(circuit.parameters.length).fill(undefined);
+  for (const [name, value] of Object.entries(byName)) {
+    const j = circuit.indexOf(name);
+    const p = circuit.parameters[j]!;
+    if (!(value > 0) || !Number.isFinite(value) || (p.kind === 'cpe-alpha' && value > 1)) {
+      const range = p.kind === 'cpe-alpha' ? 'in (0, 1]' : 'positive and finite';
+      throw new EisError(`${what} ${name} = ${value} ${p.unit}: must be ${range}`.trimEnd(), 'EIS_PARAMETER', { name, value });
+    }
+    out[j] = value;
+  }
+  return out;
+}
+
+/** Guesses for the other orders in which the detected arcs can be given to the parallel blocks. */
+function arcOrderStarts(circuit: Circuit, spectrum: ImpedanceSpectrum): number[][] {
+  const top = circuit.root.kind === 'series' ? circuit.root.children : [circuit.root];
+  const blocks = top.filter((node) => node.kind !== 'element').length;
+  if (blocks < 2) return [];
+  const arcs = arcsForBlocks(spectrumFeatures(spectrum), blocks);
+  return permutations(arcs)
+    .slice(1, 1 + MAX_ARC_ORDERS)
+    .map((order) => initialGuess(circuit, spectrum, order));
+}
+
+function permutations(items: readonly Arc[]): Arc[][] {
+  if (items.length <= 1) return [items.slice()];
+  const out: Arc[][] = [];
+  items.forEach((item, i) => {
+    for (const rest of permutations([...items.slice(0, i), ...items.slice(i + 1)])) out.push([item, ...rest]);
+  });
+  return out;
+}
+
+function fitWarnings(fit: LmResult, parameters: readonly FittedParameter[], dof: number, upper: number[]): string[] {
+  const warnings: string[] = [];
+  if (!fit.converged) warnings.push(`fit did not converge: ${fit.reason}`);
+  parameters.forEach((p, j) => {
+    if (p.atBound) {
+      const which = fit.parameters[j]! >= upper[j]! ? 'upper' : 'lower';
+      warnings.push(`${p.name} = ${p.value.toPrecision(4)} ${p.unit}`.trimEnd() + ` is at its ${which} bound`);
+    } else if (p.stderr !== null && p.stderr > MAX_RELATIVE_STDERR * p.value) {
+      warnings.push(`${p.name} is poorly determined (standard error ${((100 * p.stderr) / p.value).toFixed(0)}% of its value)`);
+    }
+  });
+  if (dof <= 0) warnings.push('as many free parameters as data values: no standard errors');
+  else if (fit.covariance === null) warnings.push('standard errors not computable: the parameters are not independent at the optimum');
+  return warnings;
+}
+
+/** Residuals w (Z_model - Z_data), real parts then imaginary parts, as functions of x = ln p. */
+class LogSpaceProblem implements LeastSquaresProblem {
+  readonly m: number;
+  readonly omega: Float64Array;
+  readonly jacobian?: (x: Float64Array, out: Float64Array) => void;
+  private readonly evaluator: CircuitEvaluator;
+  private readonly p: Float64Array;
+  private readonly wRe: Float64Array;
+  private readonly wIm: Float64Array;
+
+  constructor(
+    circuit: Circuit,
+    private readonly spectrum: ImpedanceSpectrum,
+    weighting: Weighting,
+    analytic: boolean,
+  ) {
+    const points = spectrum.frequencyHz.length;
+    this.m = 2 * points;
+    this.omega = angularFrequencies(spectrum.frequencyHz);
+    this.evaluator = circuit.evaluator(this.omega);
+    this.p = new Float64Array(circuit.parameters.length);
+    const { zRe, zIm } = spectrum;
+    const modulus = (i: number) => Math.hypot(zRe[i]!, zIm[i]!);
+    const weight = (i: number, component: Float64Array): number => {
+      if (weighting === 'unit') return 1;
+      if (weighting === 'modulus') return 1 / modulus(i);
+      return 1 / Math.max(Math.abs(component[i]!), PROPORTIONAL_FLOOR * modulus(i));
+    };
+    this.wRe = Float64Array.from({ length: points }, (_, i) => weight(i, zRe));
+    this.wIm = Float64Array.from({ length: points }, (_, i) => weight(i, zIm));
+    for (let i = 0; i < points; i++) {
+      if (!Number.isFinite(this.wRe[i]!) || !Number.isFinite(this.wIm[i]!)) {
+        throw new EisError(`point ${i} (${spectrum.frequencyHz[i]} Hz) has Z = 0: it cannot be weighted by ${weighting}`, 'EIS_DATA', { index: i });
+      }
+    }
+    if (analytic) this.jacobian = (x, out) => this.fillJacobian(x, out);
+  }
+
+  residuals(x: Float64Array, out: Float64Array): void {
+    this.evaluate(x, false);
+    const { zRe, zIm } = this.evaluator;
+    const n = this.spectrum.frequencyHz.length;
+    for (let i = 0; i < n; i++) {
+      out[i] = this.wRe[i]! * (zRe[i]! - this.spectrum.zRe[i]!);
+      out[n + i] = this.wIm[i]! * (zIm[i]! - this.spectrum.zIm[i]!);
+    }
+  }
+
+  unweightedRss(x: number[]): number {
+    this.evaluate(Float64Array.from(x), false);
+    const { zRe, zIm } = this.evaluator;
+    let rss = 0;
+    for (let i = 0; i < zRe.length; i++) rss += (zRe[i]! - this.spectrum.zRe[i]!) ** 2 + (zIm[i]! - this.spectrum.zIm[i]!) ** 2;
+    return rss;
+  }
+
+  private fillJacobian(x: Float64Array, out: Float64Array): void {
+    this.evaluate(x, true);
+    const { dRe, dIm } = this.evaluator;
+    const n = this.spectrum.frequencyHz.length;
+    const k = this.p.length;
+    for (let j = 0; j < k; j++) {
+      const pj = this.p[j]!;
+      const re = dRe[j]!;
+      const im = dIm[j]!;
+      for (let i = 0; i < n; i++) {
+        out[i * k + j] = this.wRe[i]! * re[i]! * pj;
+        out[(n + i) * k + j] = this.wIm[i]! * im[i]! * pj;
+      }
+    }
+  }
+
+  private evaluate(x: Float64Array, derivatives: boolean): void {
+    for (let j = 0; j < x.length; j++) this.p[j] = Math.exp(x[j]!);
+    this.evaluator.evaluate(this.p, derivatives);
+  }
+}
+
+/** Small seeded PRNG (mulberry32): fits are reproducible run to run. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A standard normal deviate (Box-Muller). */
+export function gaussian(random: () => number): number {
+  const u = 1 - random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}

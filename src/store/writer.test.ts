@@ -1,0 +1,226 @@
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runStart, runStop, sequenceReading, tempDir } from '../../tests/support/store-fixtures.js';
+import { DocumentBus } from '../core/bus.js';
+import { ScaledClock } from '../core/clock.js';
+import type { Progress } from '../core/documents.js';
+import { silentLogger } from '../core/logger.js';
+import type { DocumentStore, StoredDocument } from './document-store.js';
+import { StoreError, isStoreError } from './errors.js';
+import { openSqliteStore, type SqliteDocumentStore } from './sqlite/sqlite-store.js';
+import { StoreWriter, type CommittedBatch, type StoreWriterOptions } from './writer.js';
+
+/** The SQLite store with a hook run before each append: to hold a commit back or make it fail. */
+function interceptAppend(inner: SqliteDocumentStore, before: (docs: readonly StoredDocument[]) => Promise<void>): DocumentStore {
+  return {
+    append: async (docs) => {
+      await before(docs);
+      return inner.append(docs);
+    },
+    listRuns: () => inner.listRuns(),
+    getRun: (runId) => inner.getRun(runId),
+    queryReadings: (q) => inner.queryReadings(q),
+    listSeries: (runId) => inner.listSeries(runId),
+    listFits: (runId, method) => inner.listFits(runId, method),
+    close: () => inner.close(),
+  };
+}
+
+const stored = async (store: DocumentStore, runId: string) => (await store.listSeries(runId)).reduce((n, s) => n + s.count, 0);
+
+describe('StoreWriter', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let store: SqliteDocumentStore;
+  let bus: DocumentBus;
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    tmp = tempDir();
+    store = await openSqliteStore(path.join(tmp.dir, 'lab.db'));
+    bus = new DocumentBus(silentLogger);
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await store.close();
+    tmp.remove();
+  });
+
+  function writerOn(target: DocumentStore, options: Partial<StoreWriterOptions> = {}) {
+    const writer = new StoreWriter(bus, target, { logger: silentLogger, ...options });
+    const commits: CommittedBatch[] = [];
+    const failures: StoreError[] = [];
+    writer.committed$.subscribe((c) => commits.push(c));
+    writer.failures$.subscribe((e) => failures.push(e));
+    return { writer, commits, failures };
+  }
+
+  it.each([0, 1, 120, 249, 250, 400])('commits a reading published %i ms after start within 250 ms, not one by one', async (offsetMs) => {
+    const { writer, commits } = writerOn(store);
+    bus.publish(runStart('r1'));
+    await vi.advanceTimersByTimeAsync(offsetMs);
+    expect(commits).toHaveLength(1);
+    bus.publish(sequenceReading('r1', 0));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(commits).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(commits[1]).toEqual({ documents: 1, lastSeqByRun: { r1: 0 } });
+    expect(await stored(store, 'r1')).toBe(1);
+    await writer.close();
+  });
+
+  it('commits every reading within 250 ms of lab time of its publication, whatever the schedule', async () => {
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 8 }), async (gapsMs, maxBatch) => {
+        bus = new DocumentBus(silentLogger);
+        // Under fake timers a real-time ScaledClock runs on the fake clock: lab time is the timers' time.
+        const clock = new ScaledClock(1);
+        const { writer } = writerOn(store, { maxBatch });
+        const runId = `run-${++runs}`;
+        const committedAtNs: Array<{ lastSeq: number; atNs: bigint }> = [];
+        writer.committed$.subscribe((c) => {
+          const lastSeq = c.lastSeqByRun[runId];
+          if (lastSeq !== undefined) committedAtNs.push({ lastSeq, atNs: clock.nowNs() });
+        });
+        bus.publish(runStart(runId, clock.nowNs()));
+        const published = [];
+        for (const [seq, gapMs] of gapsMs.entries()) {
+          await vi.advanceTimersByTimeAsync(gapMs);
+          published.push({ ...sequenceReading(runId, seq), timestampNs: clock.nowNs() });
+          bus.publish(published.at(-1)!);
+        }
+        await vi.advanceTimersByTimeAsync(250);
+        for (const reading of published) {
+          const commit = committedAtNs.find((c) => c.lastSeq >= reading.seq);
+          expect(commit, `reading ${reading.seq} committed`).toBeDefined();
+          expect(commit!.atNs - reading.timestampNs).toBeLessThanOrEqual(250_000_000n);
+        }
+        expect(await stored(store, runId)).toBe(gapsMs.length);
+        await writer.close();
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('commits run-start at once, and run-stop at once with the readings before it in one batch', async () => {
+    const { writer, commits } = writerOn(store);
+    bus.publish(runStart('r1'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(commits).toEqual([{ documents: 1, lastSeqByRun: {} }]);
+    expect((await store.listRuns()).map((r) => r.runId)).toEqual(['r1']);
+
+    for (let seq = 0; seq < 3; seq++) bus.publish(sequenceReading('r1', seq));
+    bus.publish(runStop('r1', 3));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(commits[1]).toEqual({ documents: 4, lastSeqByRun: { r1: 2 } });
+    expect(await store.getRun('r1')).toMatchObject({ exitStatus: 'success', readings: 3 });
+    await writer.close();
+  });
+
+  it('commits a full batch at once and keeps the rest for the window', async () => {
+    const { writer, commits } = writerOn(store, { maxBatch: 5 });
+    bus.publish(runStart('r1'));
+    for (let seq = 0; seq < 12; seq++) bus.publish(sequenceReading('r1', seq));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(commits.map((c) => c.lastSeqByRun.r1)).toEqual([undefined, 4, 9]);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(commits.map((c) => c.documents)).toEqual([1, 5, 5, 2]);
+    await writer.close();
+  });
+
+  it('does not store progress documents', async () => {
+    const { writer } = writerOn(store);
+    const progress: Progress = { kind: 'progress', runId: 'r1', timestampNs: 1n, phase: 'rest', step: 1, of: 3, etaS: null, message: 'resting' };
+    bus.publish(runStart('r1'));
+    bus.publish(progress);
+    expect(await writer.close()).toEqual({ committed: 1, failed: 0, dropped: 0 });
+  });
+
+  it('commits the tail on flush() and close() without waiting for the window, and sees nothing after close', async () => {
+    const { writer, commits } = writerOn(store);
+    bus.publish(runStart('r1'));
+    for (let seq = 0; seq < 4; seq++) bus.publish(sequenceReading('r1', seq));
+    await writer.flush();
+    expect(await stored(store, 'r1')).toBe(4);
+    for (let seq = 4; seq < 7; seq++) bus.publish(sequenceReading('r1', seq));
+
+    let completed = false;
+    writer.committed$.subscribe({ complete: () => (completed = true) });
+    expect(await writer.close()).toEqual({ committed: 8, failed: 0, dropped: 0 });
+    expect(await stored(store, 'r1')).toBe(7);
+    expect(commits.at(-1)?.lastSeqByRun).toEqual({ r1: 6 });
+    expect(completed).toBe(true);
+
+    bus.publish(sequenceReading('r1', 7));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await stored(store, 'r1')).toBe(7);
+  });
+
+  it('commits the tail when the bus closes', async () => {
+    const { writer } = writerOn(store);
+    bus.publish(runStart('r1'));
+    bus.publish(sequenceReading('r1', 0));
+    bus.close();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await stored(store, 'r1')).toBe(1);
+    expect(await writer.close()).toEqual({ committed: 2, failed: 0, dropped: 0 });
+  });
+
+  it('reports a failed write with its runs and seqs, and goes on with the next batch', async () => {
+    let failNext = false;
+    const flaky = interceptAppend(store, async () => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('disk I/O error');
+      }
+    });
+    const { writer, failures } = writerOn(flaky);
+    bus.publish(runStart('r1'));
+    await vi.advanceTimersByTimeAsync(0);
+    failNext = true;
+    bus.publish(sequenceReading('r1', 0));
+    bus.publish(sequenceReading('r1', 1));
+    await vi.advanceTimersByTimeAsync(250);
+    expect(failures).toHaveLength(1);
+    expect(isStoreError(failures[0], 'WRITE_FAILED')).toBe(true);
+    expect(failures[0]?.context).toMatchObject({ documents: 2, runIds: ['r1'], lastSeqByRun: { r1: 1 } });
+
+    bus.publish(sequenceReading('r1', 2));
+    expect(await writer.close()).toEqual({ committed: 2, failed: 2, dropped: 0 });
+    expect(await stored(store, 'r1')).toBe(1);
+  });
+
+  it('passes the store code through, e.g. UNKNOWN_RUN for readings of a run never started', async () => {
+    const { writer, failures } = writerOn(store);
+    bus.publish(sequenceReading('never-started', 0));
+    await writer.flush();
+    expect(failures.map((e) => e.code)).toEqual(['UNKNOWN_RUN']);
+    await writer.close();
+  });
+
+  it('refuses batches loudly when the queue is full, and accounts for every document', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = interceptAppend(store, () => held);
+    const { writer, failures } = writerOn(slow, { maxBatch: 10, maxQueued: 20 });
+    bus.publish(runStart('r1'));
+    for (let seq = 0; seq < 40; seq++) bus.publish(sequenceReading('r1', seq));
+    await vi.advanceTimersByTimeAsync(0);
+    // Queued: run-start (1) and readings 0-9 (10); the batches 10-19, 20-29 and 30-39 would exceed 20.
+    expect(failures.map((e) => [e.code, e.context.lastSeqByRun])).toEqual([
+      ['QUEUE_FULL', { r1: 19 }],
+      ['QUEUE_FULL', { r1: 29 }],
+      ['QUEUE_FULL', { r1: 39 }],
+    ]);
+    release();
+    expect(await writer.close()).toEqual({ committed: 11, failed: 0, dropped: 30 });
+    expect(await stored(store, 'r1')).toBe(10);
+  });
+
+  it('refuses options that would make the queue unbounded or useless', () => {
+    expect(() => new StoreWriter(bus, store, { logger: silentLogger, maxBatch: 10, maxQueued: 5 })).toThrow(RangeError);
+    expect(() => new StoreWriter(bus, store, { logger: silentLogger, maxQueued: Infinity })).toThrow(RangeError);
+    expect(() => new StoreWriter(bus, store, { logger: silentLogger, windowMs: 0 })).toThrow(RangeError);
+  });
+});

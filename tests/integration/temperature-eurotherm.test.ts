@@ -1,0 +1,196 @@
+import { filter, firstValueFrom, toArray, takeUntil, Subject, type Observable } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EurothermController, type EurothermOptions } from '../../drivers/temperature/eurotherm/eurotherm-controller.js';
+import { isTemperatureError } from '../../drivers/temperature/errors.js';
+import { isLimitError, LimitedTemperatureController } from '../../drivers/temperature/temperature-limits.js';
+import { ScaledClock } from '../../src/core/clock.js';
+import { EurothermSimulator } from '../../simulators/temperature/eurotherm/eurotherm-simulator.js';
+import type { RegisterAccess } from '../../simulators/temperature/eurotherm/register-bank.js';
+import { NMR_VT } from '../../simulators/temperature/presets.js';
+import type { ThermalSimulation, ThermalSnapshot } from '../../simulators/temperature/thermal-simulation.js';
+
+/** Lab time runs 600x real time: 10 lab minutes per real second. */
+const SCALE = 600;
+const MINUTE_MS = 60_000;
+/** Short link timings for the fault tests (real ms). */
+const QUICK: EurothermOptions = { transactionTimeoutMs: 100, retry: { retries: 1, backoffBaseMs: 1, backoffMaxMs: 1 } };
+
+function labTimeReached(simulation: ThermalSimulation, labTimeMs: number): Promise<ThermalSnapshot> {
+  return firstValueFrom(simulation.state$.pipe(filter((s) => s.labTimeMs >= labTimeMs)));
+}
+
+/** Collects what `source` emits until `stop` is called. */
+function collect<T>(source: Observable<T>): { stop: () => Promise<T[]> } {
+  const done = new Subject<void>();
+  const all = firstValueFrom(source.pipe(takeUntil(done), toArray()));
+  return {
+    stop: () => {
+      done.next();
+      return all;
+    },
+  };
+}
+
+describe.each(['tcp', 'pty'] as const)('Eurotherm driver against the simulator over %s', (link) => {
+  let simulator: EurothermSimulator;
+  let driver: EurothermController | undefined;
+
+  beforeEach(async () => {
+    simulator = await EurothermSimulator.start({ clock: new ScaledClock(SCALE), preset: NMR_VT, seed: 7, link });
+  });
+
+  afterEach(async () => {
+    await driver?.close();
+    driver = undefined;
+    await simulator?.close();
+  });
+
+  /** One driver per test: a serial port (the pty) admits one user at a time. */
+  async function open(options: EurothermOptions = {}): Promise<EurothermController> {
+    driver = await EurothermController.open(simulator.url, options);
+    return driver;
+  }
+
+  it('identifies the instrument', async () => {
+    const driver = await open();
+    await expect(driver.identify()).resolves.toEqual({ model: 'Eurotherm >2408', firmware: '>0311' });
+  });
+
+  it('reads the plant in kelvin', async () => {
+    const driver = await open();
+    const reading = await driver.read();
+    const truth = simulator.simulation.snapshot();
+    // One decimal place of °C on the wire, noise 0.02 K, plant in equilibrium at 293.15 K.
+    expect(reading.temperatureK).toBeCloseTo(truth.trueTemperatureK, 0);
+    expect(reading.setpointK).toBeCloseTo(293.15, 5);
+    expect(reading.workingSetpointK).toBeCloseTo(293.15, 5);
+    expect(reading.outputPercent).toBeGreaterThan(0);
+    expect(reading.status).toMatchObject({ sensorBreak: false, heaterFail: false, rampComplete: true });
+  });
+
+  it('ramps the plant to a new setpoint', async () => {
+    const driver = await open();
+    const guarded = new LimitedTemperatureController(driver, NMR_VT.limits);
+    const startMs = simulator.simulation.snapshot().labTimeMs;
+    await guarded.setRampRate(5);
+    await guarded.setSetpoint(313.15);
+    const afterWrite = simulator.simulation.snapshot();
+    expect(afterWrite.targetSetpointK).toBeCloseTo(313.15, 5);
+    expect(afterWrite.rampKPerMin).toBe(5);
+
+    // 20 K at 5 K/min take 4 min: after 2 min the working setpoint is about halfway.
+    const halfway = await labTimeReached(simulator.simulation, startMs + 2 * MINUTE_MS);
+    expect(halfway.workingSetpointK).toBeGreaterThan(298);
+    expect(halfway.workingSetpointK).toBeLessThan(309);
+    expect(halfway.rampComplete).toBe(false);
+
+    const settled = await labTimeReached(simulator.simulation, startMs + 15 * MINUTE_MS);
+    expect(settled.trueTemperatureK).toBeCloseTo(313.15, 0);
+    const reading = await driver.read();
+    expect(reading.temperatureK).toBeCloseTo(313.15, 0);
+    expect(reading.workingSetpointK).toBeCloseTo(313.15, 5);
+    expect(reading.status.rampComplete).toBe(true);
+  });
+
+  it('reports a sensor break in the status', async () => {
+    const driver = await open();
+    simulator.setFault('sensor-break', true);
+    const reading = await driver.read();
+    expect(reading.status.sensorBreak).toBe(true);
+    expect(reading.temperatureK).toBeNaN();
+    simulator.setFault('sensor-break', false);
+    await labTimeReached(simulator.simulation, simulator.simulation.snapshot().labTimeMs + 1000);
+    expect((await driver.read()).status.sensorBreak).toBe(false);
+  });
+
+  it('turns unanswered requests into a TIMEOUT after the retries', async () => {
+    const driver = await open(QUICK);
+    simulator.setFault('drop-replies', true);
+    const accesses = collect(simulator.accesses$);
+    const failure = await driver.read().catch((e: unknown) => e);
+    expect(isTemperatureError(failure, 'TIMEOUT')).toBe(true);
+    // The first attempt and one retry reached the instrument, nothing more.
+    expect(await accesses.stop()).toHaveLength(2);
+  });
+
+  it('fails a waiting transaction with DISCONNECTED when the link drops, and later ones at once', async () => {
+    // A timeout beyond the test's own: only the link loss can end the wait.
+    const driver = await open({ transactionTimeoutMs: 120_000, retry: { retries: 0, backoffBaseMs: 1, backoffMaxMs: 1 } });
+    simulator.setFault('drop-replies', true);
+    const served = firstValueFrom(simulator.accesses$);
+    const pending = driver.read().catch((e: unknown) => e);
+    await served;
+    await simulator.close();
+    expect(isTemperatureError(await pending, 'DISCONNECTED')).toBe(true);
+    expect(isTemperatureError(await driver.identify().catch((e: unknown) => e), 'DISCONNECTED')).toBe(true);
+  });
+
+  it('refuses out-of-range setpoints and ramps before anything is sent', async () => {
+    const driver = await open();
+    const guarded = new LimitedTemperatureController(driver, NMR_VT.limits);
+    const accesses = collect(simulator.accesses$);
+    for (const attempt of [() => guarded.setSetpoint(500), () => guarded.setSetpoint(200), () => guarded.setRampRate(50), () => guarded.setRampRate(null), () => guarded.setSetpoint(300)]) {
+      const failure = await attempt().catch((e: unknown) => e);
+      expect(isLimitError(failure)).toBe(true);
+    }
+    await guarded.setRampRate(2);
+    // Only the allowed ramp reached the instrument.
+    expect(await accesses.stop()).toEqual<RegisterAccess[]>([{ kind: 'write', address: 35, values: [20] }]);
+  });
+
+  it('passes the instrument refusing a setpoint above the probe limit on as a Modbus exception', async () => {
+    const driver = await open();
+    const failure = await driver.setSetpoint(NMR_VT.setpointHighK + 10).catch((e: unknown) => e);
+    expect(isTemperatureError(failure, 'MODBUS_EXCEPTION')).toBe(true);
+    expect((failure as { context: Record<string, unknown> }).context.exceptionCode).toBe(3);
+  });
+
+  it('reads and writes the IEEE float registers when configured', async () => {
+    const driver = await open({ floatRegisters: true });
+    await driver.setRampRate(2.5);
+    await driver.setSetpoint(300.15);
+    const snapshot = simulator.simulation.snapshot();
+    // float32 keeps about 7 significant digits of 27.0 °C.
+    expect(snapshot.targetSetpointK).toBeCloseTo(300.15, 4);
+    expect(snapshot.rampKPerMin).toBeCloseTo(2.5, 6);
+    const reading = await driver.read();
+    expect(reading.setpointK).toBeCloseTo(300.15, 4);
+    expect(reading.temperatureK).toBeCloseTo(simulator.simulation.snapshot().trueTemperatureK, 0);
+  });
+});
+
+describe('Eurotherm driver over Modbus RTU on a pseudo-terminal', () => {
+  let simulator: EurothermSimulator;
+
+  beforeEach(async () => {
+    simulator = await EurothermSimulator.start({ clock: new ScaledClock(SCALE), preset: NMR_VT, seed: 11, link: 'pty' });
+  });
+
+  afterEach(async () => {
+    await simulator?.close();
+  });
+
+  it('puts the documented frame on the wire: write SP = 25.0 is 01 06 00 02 00 FA A8 49', async () => {
+    const driver = await EurothermController.open(simulator.url);
+    try {
+      const frames = firstValueFrom(simulator.requestFrames$!);
+      await driver.setSetpoint(298.15);
+      expect(Buffer.from(await frames).toString('hex')).toBe('01060002' + '00faa849');
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('turns replies with a bad CRC into BAD_REPLY after the retries', async () => {
+    const driver = await EurothermController.open(simulator.url, QUICK);
+    try {
+      simulator.setFault('corrupt-replies', true);
+      const accesses = collect(simulator.accesses$);
+      const failure = await driver.identify().catch((e: unknown) => e);
+      expect(isTemperatureError(failure, 'BAD_REPLY')).toBe(true);
+      expect(await accesses.stop()).toHaveLength(2);
+    } finally {
+      await driver.close();
+    }
+  });
+});
