@@ -35,7 +35,8 @@ export const SampleSchema = Type.Object(
     molarVolumeCm3PerMol: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     areaCm2: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'electrode-electrolyte contact area (cm2)' })),
     particleRadiusCm: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-    theoreticalCapacityMah: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    theoreticalCapacityMah: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'full capacity (mAh); C-rates refer to it' })),
+    capacityPerUnitXMah: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'charge that changes the composition x by one (mAh)' })),
     initialX: Type.Optional(Type.Number()),
     electronsPerIon: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     thicknessCm: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
@@ -82,6 +83,8 @@ const PotentiostatSimulatorSchema = Type.Object(
     noise: Type.Optional(
       Type.Object({ potentialV: Type.Number({ minimum: 0 }), currentA: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
     ),
+    /** Overrides of the cell preset's parameters by name, e.g. `{ initialX: 0.3, diffusionCm2PerS: 5e-11 }`. */
+    cellParameters: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'overrides of the cell preset (names as in simulators/potentiostat/cell/types.ts)' })),
     seed: Type.Optional(Type.Integer()),
   },
   { additionalProperties: false },

@@ -85,7 +85,8 @@ function gittSample(plan: GittPlan): GittSample {
     ...(massForm
       ? { massG: s.massG, molarVolumeCm3PerMol: s.molarVolumeCm3PerMol, molarMassGPerMol: s.molarMassGPerMol, areaCm2: s.areaCm2 }
       : { particleRadiusCm: s.particleRadiusCm }),
-    theoreticalCapacityMah: s.theoreticalCapacityMah,
+    // The analysis calls the charge per unit of x its theoretical capacity.
+    theoreticalCapacityMah: s.capacityPerUnitXMah,
     initialX: s.initialX,
     electronsPerIon: s.electronsPerIon,
   };

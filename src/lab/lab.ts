@@ -15,6 +15,7 @@ import type { DocumentStore } from '../store/document-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { StoreWriter } from '../store/writer.js';
 import { connectInstrument } from './instruments.js';
+import { closeInterruptedRuns } from './interrupted-runs.js';
 import { startSimulator, type RunningSimulator } from './simulators.js';
 
 export interface Lab {
@@ -60,6 +61,7 @@ export async function startLab(loaded: LoadedConfig, options: StartLabOptions): 
     await mkdir(path.dirname(storePath), { recursive: true });
     const store = await openSqliteStore(storePath);
     cleanups.push(() => store.close());
+    await closeInterruptedRuns(store, clock, logger);
     const writer = new StoreWriter(bus, store, { windowMs: config.store.batchWindowMs, logger });
     cleanups.push(async () => {
       bus.close();

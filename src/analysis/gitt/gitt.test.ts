@@ -152,6 +152,33 @@ describe('analyzeGitt on the closed-form short-time solution', () => {
   });
 });
 
+describe('analyzeGitt with instrument-like sampling', () => {
+  it('extrapolates the IR step to the switch when the first pulse sample comes one interval after it', () => {
+    // Rest sampled every 10 s up to the switch at 600 s; pulse sampled every 2 s from 602 s, as a
+    // MethodSCRIPT loop does; V = E0 + I R + k sqrt(t - 600) during the pulse, then relaxed to Es.
+    const e0 = 3.5;
+    const currentA = -1e-4;
+    const r = 400;
+    const k = -1e-3;
+    const pulseS = 120;
+    const t: number[] = [];
+    const v: number[] = [];
+    const i: number[] = [];
+    const add = (ti: number, vi: number, ii: number) => (t.push(ti), v.push(vi), i.push(ii));
+    for (let ti = 0; ti <= 600; ti += 10) add(ti, e0, 0);
+    for (let ti = 602; ti <= 600 + pulseS; ti += 2) add(ti, e0 + currentA * r + k * Math.sqrt(ti - 600), currentA);
+    const dEt = k * Math.sqrt(pulseS);
+    const es = e0 + dEt / 4;
+    for (let ti = 730; ti <= 4000; ti += 10) add(ti, es, 0);
+    const [pulse] = analyzeGitt({ timeS: Float64Array.from(t), voltageV: Float64Array.from(v), currentA: Float64Array.from(i) }, MASS_SAMPLE).pulses;
+    expect(pulse!.startS).toBeCloseTo(600, 9);
+    expect(pulse!.durationS).toBeCloseTo(pulseS, 9);
+    expect(pulse!.irDropV).toBeCloseTo(currentA * r, 9);
+    expect(pulse!.dEtV).toBeCloseTo(dEt, 9);
+    expect(pulse!.resistanceOhm).toBeCloseTo(r, 6);
+  });
+});
+
 describe('GittAnalyser (live)', () => {
   const series = syntheticGittRun(BASE);
 

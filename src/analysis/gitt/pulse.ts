@@ -1,12 +1,22 @@
 import { FARADAY_C_PER_MOL } from '../../core/physical-constants.js';
 import { NumericError } from '../numeric/errors.js';
 import { linearRegression } from '../numeric/linear-regression.js';
+import { median } from './median.js';
 import type { ResolvedSample } from './sample.js';
 import type { GittPulseResult } from './types.js';
 import { weppnerHugginsCm2PerS, weppnerHugginsSqrtTCm2PerS } from './weppner-huggins.js';
 
 /** Below this R^2 of V against sqrt(t), the sqrt(t) form is flagged. */
 const SQRT_T_R2_MIN = 0.98;
+
+/**
+ * V(t_on+) is extrapolated from a line V(sqrt(t - t_on)) over this first
+ * fraction of the pulse: an instrument's first sample comes one interval after
+ * the switch, when the transient has already moved V by k sqrt(interval), which
+ * taken as part of the IR step would shrink dEt (by 13% for 2 s of a 2 min
+ * pulse, D by 30%). Early samples follow sqrt(t) best.
+ */
+const IR_EXTRAPOLATION_FRACTION = 0.25;
 
 /** Samples of one step (pulse or rest), in time order. */
 export interface StepSamples {
@@ -19,6 +29,8 @@ export interface StepSamples {
 export interface RestSummary {
   /** Last voltage of the rest: V(t_on-) for the pulse that follows. */
   readonly lastV: number;
+  /** Time of the last sample of the rest: the current of the next pulse is switched on right after it. */
+  readonly lastTimeS: number;
   /** Mean voltage over the final fraction of the rest: the relaxed voltage. */
   readonly relaxedV: number;
   readonly durationS: number;
@@ -41,7 +53,7 @@ export function summariseRest(rest: StepSamples, windowFraction: number): RestSu
     sum += v[k]!;
     count++;
   }
-  return { lastV: v[last]!, relaxedV: sum / count, durationS };
+  return { lastV: v[last]!, lastTimeS: t[last]!, relaxedV: sum / count, durationS };
 }
 
 export interface PulseInput {
@@ -63,9 +75,10 @@ export function analysePulse(input: PulseInput): GittPulseResult {
   const t = pulse.timeS;
   const v = pulse.voltageV;
   const n = t.length;
-  const startS = t[0]!;
+  const startS = switchOnTimeS(t, before);
   const durationS = t[n - 1]! - startS;
-  const chargeC = trapezoid(t, pulse.currentA);
+  // Constant current from the switch to the first sample, then as sampled.
+  const chargeC = trapezoid(t, pulse.currentA) + pulse.currentA[0]! * (t[0]! - startS);
   const currentA = durationS > 0 ? chargeC / durationS : pulse.currentA[0]!;
 
   const e0V = before?.relaxedV ?? null;
@@ -73,12 +86,13 @@ export function analysePulse(input: PulseInput): GittPulseResult {
   const dEsV = e0V !== null && esV !== null ? esV - e0V : null;
   if (before === null) warnings.push('no rest before the pulse: E0 and the IR step unknown');
   if (after === null) warnings.push('no rest after the pulse: Es unknown');
-  const irDropV = before !== null ? v[0]! - before.lastV : null;
+  const onV = voltageAtSwitchOn(t, v, startS, durationS);
+  const irDropV = before !== null ? onV - before.lastV : null;
   const resistanceOhm = irDropV !== null ? irDropV / currentA : null;
-  const dEtV = n >= 2 ? v[n - 1]! - v[0]! : null;
+  const dEtV = n >= 2 ? v[n - 1]! - onV : null;
   if (n < 2) warnings.push('the pulse has a single sample: duration and dEt unknown');
 
-  const sqrtFit = fitSqrtT(t, v, warnings);
+  const sqrtFit = fitSqrtT(t, v, startS, warnings);
   if (sqrtFit !== null && sqrtFit.r2 < SQRT_T_R2_MIN) {
     warnings.push(`V is not linear in sqrt(t) during the pulse (R^2 = ${sqrtFit.r2.toFixed(4)}): the sqrt(t) form does not apply`);
   }
@@ -138,9 +152,38 @@ function trapezoid(t: number[], y: number[]): number {
   return sum;
 }
 
+/**
+ * When the current went on. A sample right at the switch (closer to the last
+ * rest sample than half an interval) is taken as the switch; otherwise an
+ * instrument's first sample of a step comes one sampling interval after its
+ * start, and the switch cannot be before the last rest sample.
+ */
+function switchOnTimeS(t: number[], before: RestSummary | null): number {
+  const first = t[0]!;
+  if (t.length < 2) return first;
+  const intervalS = median(t.slice(1).map((ti, k) => ti - t[k]!));
+  if (before === null) return first - intervalS;
+  if (first - before.lastTimeS < intervalS / 2) return first;
+  return Math.max(before.lastTimeS, first - intervalS);
+}
+
+/**
+ * V(t_on+): the intercept of V against sqrt(t - t_on) over the first part of
+ * the pulse, or the first sample when there are too few samples for a line or
+ * the first sample is (nearly) at the switch itself.
+ */
+function voltageAtSwitchOn(t: number[], v: number[], onS: number, durationS: number): number {
+  const early: number[] = [];
+  for (let k = 0; k < t.length && (t[k]! - onS <= IR_EXTRAPOLATION_FRACTION * durationS || early.length < 3); k++) early.push(k);
+  if (early.length < 3 || t[0]! - onS <= 1e-6 * durationS) return v[0]!;
+  return linearRegression(
+    early.map((k) => Math.sqrt(t[k]! - onS)),
+    early.map((k) => v[k]!),
+  ).intercept;
+}
+
 /** V against sqrt(t - t_on) over the pulse; null (with a warning) when it cannot be fitted. */
-function fitSqrtT(t: number[], v: number[], warnings: string[]): { slope: number; r2: number } | null {
-  const t0 = t[0]!;
+function fitSqrtT(t: number[], v: number[], t0: number, warnings: string[]): { slope: number; r2: number } | null {
   try {
     const fit = linearRegression(
       t.map((ti) => Math.sqrt(ti - t0)),

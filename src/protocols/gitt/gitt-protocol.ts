@@ -151,7 +151,10 @@ async function runGitt(ctx: RunContext, plan: GittPlan): Promise<{ reason: strin
     await ctx.checkpoint();
     ctx.progress(GITT_PHASES.rest, k, total, eta(k - 0.5), `rest after pulse ${k}`);
     await restStep(ctx, pstat, plan.rest, plan.restSampleIntervalS, record);
-    if (cutDuringPulse) return { reason: `voltage cut-off reached in pulse ${k}` };
+    if (cutDuringPulse) {
+      ctx.progress('done', k, total, 0, `voltage cut-off reached in pulse ${k}`);
+      return { reason: `voltage cut-off reached in pulse ${k}` };
+    }
   }
   ctx.progress('done', total ?? 0, total, 0, 'all pulses done');
   return { reason: 'completed' };

@@ -1,0 +1,194 @@
+import { bulkResistance, conductivitySPerCm, fittedArcs, type CellGeometry } from '../analysis/eis/derived.js';
+import { Circuit } from '../analysis/eis/circuit.js';
+import { fitCircuit, type CircuitFitResult } from '../analysis/eis/fit.js';
+import { linKk, type LinKkResult } from '../analysis/eis/lin-kk.js';
+import { withoutInductivePoints, type ImpedanceSpectrum } from '../analysis/eis/spectrum.js';
+import type { DocumentBus } from '../core/bus.js';
+import type { Document, RunStart } from '../core/documents.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { EisPlan } from '../protocols/eis/eis-parameters.js';
+import { EIS_PHASES } from '../protocols/eis/eis-protocol.js';
+
+/**
+ * Beyond this root-mean-square misfit relative to |Z| the circuit misses a
+ * feature of the spectrum: the noise of a working impedance analyser is well
+ * below 1 % of |Z|, and Lin-KK passes spectra within 1 %.
+ */
+const MAX_RELATIVE_RESIDUAL = 0.05;
+/** The smallest spectrum worth fitting (and the least Lin-KK accepts). */
+const MIN_POINTS = 5;
+
+interface FrequencyPoint {
+  frequencyHz?: number;
+  zReOhm?: number;
+  zImOhm?: number;
+}
+
+interface LiveRun {
+  readonly plan: EisPlan;
+  sweep: { readonly index: number; readonly points: Map<bigint, FrequencyPoint> } | null;
+}
+
+/**
+ * The live EIS fit: a consumer of the document stream that collects each
+ * sweep's points (between its `eis-sweep` and `eis-sweep-done` progress
+ * documents) and then fits the run's circuit, runs the Lin-KK check and
+ * derives the bulk conductivity when the sample has a thickness and an area.
+ * The result is published as a `fit` document, method `eis`, index = sweep;
+ * a fit that fails or is poor is published with `ok: false` and the reasons.
+ * Interrupted sweeps are dropped (the protocol repeats or marks them).
+ */
+export function attachLiveEisFit(bus: DocumentBus, logger: Logger): void {
+  const runs = new Map<string, LiveRun>();
+  bus.attach('live-eis-fit', (doc: Document) => {
+    switch (doc.kind) {
+      case 'run-start': {
+        const plan = eisPlanOf(doc);
+        if (plan) runs.set(doc.runId, { plan, sweep: null });
+        return;
+      }
+      case 'progress': {
+        const run = runs.get(doc.runId);
+        if (!run) return;
+        if (doc.phase === EIS_PHASES.sweep) run.sweep = { index: doc.step, points: new Map() };
+        if (doc.phase === EIS_PHASES.sweepAborted) run.sweep = null;
+        if (doc.phase === EIS_PHASES.sweepDone && run.sweep?.index === doc.step) {
+          const { index, points } = run.sweep;
+          run.sweep = null;
+          const result = analyzeSweep(run.plan, spectrumOf(points), { runId: doc.runId, sweep: index });
+          if (!result.ok) logger.warn({ runId: doc.runId, sweep: index, warnings: result.warnings }, 'EIS fit flagged');
+          bus.publish({ kind: 'fit', runId: doc.runId, timestampNs: doc.timestampNs, method: 'eis', index, result });
+        }
+        return;
+      }
+      case 'reading': {
+        const sweep = runs.get(doc.runId)?.sweep;
+        if (!sweep || doc.instrument !== runs.get(doc.runId)!.plan.instrument) return;
+        const key = doc.quantity === 'frequency' ? 'frequencyHz' : doc.quantity === 'z_re' ? 'zReOhm' : doc.quantity === 'z_im' ? 'zImOhm' : null;
+        if (key === null) return;
+        const point = sweep.points.get(doc.timestampNs) ?? {};
+        point[key] = doc.value;
+        sweep.points.set(doc.timestampNs, point);
+        return;
+      }
+      case 'run-stop':
+        runs.delete(doc.runId);
+        return;
+      default:
+    }
+  });
+}
+
+/** The sweep a run executes: the EIS protocol's parameters, or the `eis` entry of a protocol that runs sweeps as a step. */
+export function eisPlanOf(start: RunStart): EisPlan | null {
+  const isPlan = (v: unknown): v is EisPlan => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'eis-sweep';
+  if (isPlan(start.parameters)) return start.parameters;
+  const nested = start.parameters.eis;
+  return isPlan(nested) ? nested : null;
+}
+
+function spectrumOf(points: Map<bigint, FrequencyPoint>): ImpedanceSpectrum {
+  const complete = [...points.values()].filter(
+    (p): p is Required<FrequencyPoint> => p.frequencyHz !== undefined && p.zReOhm !== undefined && p.zImOhm !== undefined,
+  );
+  return {
+    frequencyHz: Float64Array.from(complete, (p) => p.frequencyHz),
+    zRe: Float64Array.from(complete, (p) => p.zReOhm),
+    zIm: Float64Array.from(complete, (p) => p.zImOhm),
+  };
+}
+
+export interface EisSweepResult extends Record<string, unknown> {
+  readonly ok: boolean;
+  readonly warnings: string[];
+}
+
+/**
+ * Fit, Lin-KK and conductivity of one sweep. Never throws: what cannot be
+ * computed is reported in `warnings` with `ok: false`.
+ */
+export function analyzeSweep(plan: EisPlan, measured: ImpedanceSpectrum, provenance: { runId: string; sweep: number }): EisSweepResult {
+  const { circuit: circuitText, weighting, excludeInductive } = plan.analysis;
+  const spectrum = excludeInductive ? withoutInductivePoints(measured) : measured;
+  const base = {
+    method: 'eis',
+    model: circuitText,
+    provenance: { ...provenance, instrument: plan.instrument, pointsMeasured: measured.frequencyHz.length, excludeInductive },
+    points: spectrum.frequencyHz.length,
+    frequencyRangeHz: spectrum.frequencyHz.length > 0 ? [Math.min(...spectrum.frequencyHz), Math.max(...spectrum.frequencyHz)] : null,
+  };
+  if (spectrum.frequencyHz.length < MIN_POINTS) {
+    return { ...base, ok: false, warnings: [`${spectrum.frequencyHz.length} usable points: at least ${MIN_POINTS} are needed for a fit`] };
+  }
+  const warnings: string[] = [];
+  let kk: LinKkResult | null = null;
+  try {
+    kk = linKk(spectrum);
+    if (!kk.pass) warnings.push(`Kramers-Kronig check failed: largest residual ${(100 * kk.maxResidual).toFixed(2)}% of |Z|`);
+  } catch (e) {
+    warnings.push(`Kramers-Kronig check not possible: ${errorMessage(e)}`);
+  }
+  const kkSummary = kk && { M: kk.M, mu: kk.mu, pass: kk.pass, maxResidual: kk.maxResidual };
+
+  const circuit = Circuit.parse(circuitText);
+  let fit: CircuitFitResult;
+  try {
+    fit = fitCircuit(circuit, spectrum, { weighting });
+  } catch (e) {
+    return { ...base, kk: kkSummary, ok: false, warnings: [...warnings, `fit failed: ${errorMessage(e)}`] };
+  }
+  warnings.push(...fit.warnings);
+  let squaredModulus = 0;
+  for (let i = 0; i < spectrum.zRe.length; i++) squaredModulus += spectrum.zRe[i]! ** 2 + spectrum.zIm[i]! ** 2;
+  const relativeResidual = Math.sqrt(fit.rss / squaredModulus);
+  if (relativeResidual > MAX_RELATIVE_RESIDUAL) {
+    warnings.push(`poor fit: the circuit misses the spectrum by ${(100 * relativeResidual).toFixed(1)}% of |Z| (rms)`);
+  }
+
+  const geometry = pelletGeometry(plan);
+  const derived = deriveConductivity(circuit, fit, geometry, warnings);
+  const ok = fit.converged && fit.parameters.every((p) => !p.atBound) && (kk?.pass ?? false) && relativeResidual <= MAX_RELATIVE_RESIDUAL;
+  return {
+    ...base,
+    circuit: fit.circuit,
+    weighting: fit.weighting,
+    parameters: Object.fromEntries(fit.parameters.map((p) => [p.name, { value: p.value, stderr: p.stderr, unit: p.unit, ...(p.fixed && { fixed: true }), ...(p.atBound && { atBound: true }) }])),
+    rss: fit.rss,
+    chiSquare: fit.chiSquare,
+    relativeResidual,
+    converged: fit.converged,
+    kk: kkSummary,
+    ...derived,
+    ok,
+    warnings,
+  };
+}
+
+function pelletGeometry(plan: EisPlan): CellGeometry | null {
+  const s = plan.sample;
+  return s?.thicknessCm !== undefined && s.areaCm2 !== undefined ? { thicknessCm: s.thicknessCm, areaCm2: s.areaCm2 } : null;
+}
+
+/** Arcs, bulk resistance and conductivity with its standard error (from the resistors' errors, in quadrature). */
+function deriveConductivity(circuit: Circuit, fit: CircuitFitResult, geometry: CellGeometry | null, warnings: string[]): Record<string, unknown> {
+  try {
+    const arcs = fittedArcs(circuit, fit, geometry ?? undefined);
+    const bulk = bulkResistance(circuit, fit, geometry ?? undefined);
+    if (!bulk) return { arcs, bulkResistance: null, conductivitySPerCm: null };
+    const stderrs = bulk.from.map((name) => fit.parameters.find((p) => p.name === name)?.stderr ?? null);
+    const resistanceStderrOhm = stderrs.every((s): s is number => s !== null) ? Math.sqrt(stderrs.reduce((a, s) => a + s * s, 0)) : null;
+    if (!geometry) return { arcs, bulkResistance: { ...bulk, stderrOhm: resistanceStderrOhm }, conductivitySPerCm: null };
+    const sigma = conductivitySPerCm(bulk.resistanceOhm, geometry);
+    return {
+      arcs,
+      bulkResistance: { ...bulk, stderrOhm: resistanceStderrOhm },
+      geometry,
+      conductivitySPerCm: sigma,
+      conductivityStderrSPerCm: resistanceStderrOhm === null ? null : (sigma * resistanceStderrOhm) / bulk.resistanceOhm,
+    };
+  } catch (e) {
+    warnings.push(`conductivity not derived: ${errorMessage(e)}`);
+    return { conductivitySPerCm: null };
+  }
+}

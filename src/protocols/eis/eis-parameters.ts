@@ -1,0 +1,76 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { Weighting } from '../../analysis/eis/fit.js';
+import { SampleSchema, type SampleConfig } from '../../config/schema.js';
+
+const Quantity = (description: string) => Type.Union([Type.Number(), Type.String()], { description });
+
+/** The circuit fitted after each sweep unless the parameters name another. */
+export const DEFAULT_EIS_CIRCUIT = 'R0-p(R1,CPE1)-p(R2,CPE2)';
+
+/**
+ * One impedance sweep and its analysis, as the operator writes it. These
+ * properties are shared by the EIS protocol and by protocols that run sweeps
+ * as a step (VT series).
+ */
+export const EisSweepProperties = {
+  mode: Type.Optional(
+    Type.Union([Type.Literal('potentiostatic'), Type.Literal('galvanostatic')], { description: 'PEIS (default) or GEIS where the instrument supports it' }),
+  ),
+  startFrequency: Quantity('first frequency ("1 MHz"; a number is Hz)'),
+  endFrequency: Quantity('last frequency ("0.1 Hz")'),
+  pointsPerDecade: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'frequencies per decade (default 10 unless `points` is given)' })),
+  points: Type.Optional(Type.Integer({ minimum: 3, maximum: 1000, description: 'number of frequencies (instead of pointsPerDecade)' })),
+  amplitude: Quantity('sine amplitude ("10 mV")'),
+  bias: Type.Optional(
+    Type.Object(
+      {
+        dc: Quantity('DC potential ("0 V")'),
+        vs: Type.Union([Type.Literal('ocp'), Type.Literal('absolute')], { description: 'ocp: the open-circuit potential is measured first and the bias added to it' }),
+      },
+      { additionalProperties: false, description: 'DC bias (default 0 V vs OCP)' },
+    ),
+  ),
+  ocpDuration: Type.Optional(Quantity('open-circuit measurement before a sweep biased vs OCP (default "10 s")')),
+  waitBefore: Type.Optional(Quantity('open-circuit wait before each sweep (default "0 s"); the OCP is taken at its end')),
+  circuit: Type.Optional(Type.String({ description: `equivalent circuit fitted after each sweep (default ${DEFAULT_EIS_CIRCUIT})` })),
+  weighting: Type.Optional(Type.Union([Type.Literal('unit'), Type.Literal('modulus'), Type.Literal('proportional')], { description: 'fit weighting (default modulus)' })),
+  excludeInductive: Type.Optional(Type.Boolean({ description: 'leave points with Z\'\' > 0 out of the fit (default false)' })),
+};
+
+export const EisParametersSchema = Type.Object(
+  {
+    instrument: Type.String({ description: 'potentiostat id' }),
+    ...EisSweepProperties,
+    repeats: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'sweeps in a row (default 1)' })),
+    sample: Type.Optional(Type.Partial(SampleSchema, { description: 'overrides of the instrument’s sample description (thicknessCm and areaCm2 give a conductivity)' })),
+  },
+  { additionalProperties: false },
+);
+
+const EisSweepSchema = Type.Object(EisSweepProperties);
+export type EisSweepInput = Static<typeof EisSweepSchema>;
+export type EisParametersInput = Static<typeof EisParametersSchema>;
+
+/**
+ * One sweep and its analysis in SI units, as executed and stored in the
+ * run-start document: the EIS protocol's parameters, and the `eis` entry of
+ * the parameters of a protocol that runs sweeps as a step. `kind` lets the
+ * live EIS fit recognise it there.
+ */
+export interface EisPlan {
+  readonly kind: 'eis-sweep';
+  readonly instrument: string;
+  readonly mode: 'potentiostatic';
+  readonly startHz: number;
+  readonly endHz: number;
+  readonly points: number;
+  readonly amplitudeV: number;
+  readonly bias: { readonly dcV: number; readonly vs: 'ocp' | 'absolute' };
+  /** Open circuit before the sweep: the wait, or long enough to measure the OCP. */
+  readonly restS: number;
+  /** The OCP is the mean over the last `ocpS` of the rest. */
+  readonly ocpS: number;
+  readonly restIntervalS: number;
+  readonly analysis: { readonly circuit: string; readonly weighting: Weighting; readonly excludeInductive: boolean };
+  readonly sample: SampleConfig | null;
+}

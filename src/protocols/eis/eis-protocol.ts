@@ -1,0 +1,177 @@
+import { Circuit } from '../../analysis/eis/circuit.js';
+import { isEisError } from '../../analysis/eis/errors.js';
+import type { SampleConfig } from '../../config/schema.js';
+import { EngineError } from '../../engine/errors.js';
+import { PotentiostatInstrument } from '../../instruments/potentiostat-instrument.js';
+import type { PotentiostatSample, PotentiostatStep } from '../../instruments/potentiostat-device.js';
+import type { InstrumentLookup, PreparedProtocol, ProtocolDefinition, RunContext } from '../protocol.js';
+import { badParameter, positiveAt, quantityAt } from '../temperature/parameter-reader.js';
+import { DEFAULT_EIS_CIRCUIT, EisParametersSchema, type EisParametersInput, type EisPlan, type EisSweepInput } from './eis-parameters.js';
+
+/** Phases published as progress documents; the live EIS fit fits a sweep at `eis-sweep-done`. */
+export const EIS_PHASES = { sweep: 'eis-sweep', sweepDone: 'eis-sweep-done', sweepAborted: 'eis-sweep-aborted' } as const;
+
+/** Sampling interval of the open-circuit rest before a sweep. */
+const REST_INTERVAL_S = 1;
+
+export const eisProtocol: ProtocolDefinition = {
+  name: 'eis',
+  version: 1,
+  summary: 'Electrochemical impedance spectroscopy: potentiostatic sweeps, each streamed live and fitted to an equivalent circuit',
+  parametersSchema: EisParametersSchema,
+  prepare(parameters: unknown, lab: InstrumentLookup): PreparedProtocol {
+    const input = parameters as EisParametersInput;
+    const instrument = potentiostat(lab, input.instrument);
+    const plan = planEisSweep(input, instrument, input.sample);
+    const repeats = input.repeats ?? 1;
+    return {
+      instruments: [plan.instrument],
+      parameters: { ...plan, repeats },
+      run: (ctx) => runEis(ctx, plan, repeats),
+    };
+  },
+};
+
+export function potentiostat(lab: InstrumentLookup, id: string): PotentiostatInstrument {
+  const instrument = lab.get(id);
+  if (!(instrument instanceof PotentiostatInstrument)) {
+    throw new EngineError(`instrument ${id} is not a potentiostat`, 'INVALID_PARAMETERS', { instrument: id });
+  }
+  return instrument;
+}
+
+/**
+ * A sweep in SI units, checked against the potentiostat's hard limits (an
+ * absolute bias; a bias vs OCP is checked when the OCP is known) and with its
+ * circuit parsed, so a typo in the circuit fails before the run starts.
+ * `pathPrefix` names where the sweep sits in the parameters (`eis/`).
+ */
+export function planEisSweep(input: EisSweepInput, instrument: PotentiostatInstrument, sampleOverrides?: Partial<SampleConfig>, pathPrefix = ''): EisPlan {
+  const at = (path: string) => `${pathPrefix}${path}`;
+  if (input.mode === 'galvanostatic') {
+    throw badParameter(at('mode'), `galvanostatic EIS is not available: the ${instrument.config.driver} driver runs potentiostatic sweeps only`);
+  }
+  const startHz = positiveAt(at('startFrequency'), input.startFrequency, 'frequency');
+  const endHz = positiveAt(at('endFrequency'), input.endFrequency, 'frequency');
+  if (startHz === endHz) throw badParameter(at('endFrequency'), 'must differ from startFrequency');
+  if (input.points !== undefined && input.pointsPerDecade !== undefined) throw badParameter(at('points'), 'give points or pointsPerDecade, not both');
+  const decades = Math.abs(Math.log10(startHz / endHz));
+  const points = input.points ?? Math.max(3, Math.round(decades * (input.pointsPerDecade ?? 10)) + 1);
+  const amplitudeV = positiveAt(at('amplitude'), input.amplitude, 'potential');
+  const bias = { dcV: quantityAt(at('bias/dc'), input.bias?.dc ?? 0, 'potential'), vs: input.bias?.vs ?? 'ocp' } as const;
+  const ocpS = positiveAt(at('ocpDuration'), input.ocpDuration ?? '10 s', 'time');
+  const waitS = quantityAt(at('waitBefore'), input.waitBefore ?? 0, 'time');
+  if (waitS < 0) throw badParameter(at('waitBefore'), 'must not be negative');
+  const restS = bias.vs === 'ocp' ? Math.max(waitS, ocpS) : waitS;
+  const circuit = input.circuit ?? DEFAULT_EIS_CIRCUIT;
+  try {
+    Circuit.parse(circuit);
+  } catch (e) {
+    if (isEisError(e)) throw badParameter(at('circuit'), e.message);
+    throw e;
+  }
+  const plan: EisPlan = {
+    kind: 'eis-sweep',
+    instrument: instrument.id,
+    mode: 'potentiostatic',
+    startHz,
+    endHz,
+    points,
+    amplitudeV,
+    bias,
+    restS,
+    ocpS: Math.min(ocpS, restS),
+    restIntervalS: Math.min(REST_INTERVAL_S, restS),
+    analysis: { circuit, weighting: input.weighting ?? 'modulus', excludeInductive: input.excludeInductive ?? false },
+    sample: instrument.sample || sampleOverrides ? { name: instrument.id, ...instrument.sample, ...sampleOverrides } : null,
+  };
+  if (bias.vs === 'absolute') instrument.checkStep(sweepStep(plan, bias.dcV));
+  return plan;
+}
+
+function sweepStep(plan: EisPlan, dcV: number): PotentiostatStep {
+  return { kind: 'eis', startHz: plan.startHz, endHz: plan.endHz, points: plan.points, amplitudeV: plan.amplitudeV, dcV };
+}
+
+export interface EisSweepOutcome {
+  readonly points: number;
+  /** The DC potential the sweep ran at. */
+  readonly dcV: number;
+  /** The open-circuit potential measured before it, when measured. */
+  readonly ocpV: number | null;
+}
+
+/**
+ * One sweep as a step of any protocol: the open-circuit rest (the OCP is
+ * measured there when the bias is relative to it), then the sweep, each
+ * frequency point emitted as `frequency` (Hz), `z_re` and `z_im` (ohm)
+ * readings of one timestamp. Progress documents `eis-sweep` and
+ * `eis-sweep-done` (or `eis-sweep-aborted`) carry the sweep index as their
+ * step, which is how the live EIS fit finds the sweep's points.
+ */
+export async function runEisSweep(
+  ctx: RunContext,
+  instrument: PotentiostatInstrument,
+  plan: EisPlan,
+  sweepIndex: number,
+  of: number | null = null,
+  signal: AbortSignal = ctx.signal,
+): Promise<EisSweepOutcome> {
+  let points = 0;
+  const emitAt = (startNs: bigint) => (s: PotentiostatSample) => {
+    const t = startNs + BigInt(Math.round(s.elapsedS * 1e9));
+    if (s.frequencyHz !== undefined && s.zReOhm !== undefined && s.zImOhm !== undefined) {
+      ctx.emit(instrument.id, 'frequency', s.frequencyHz, 'Hz', t);
+      ctx.emit(instrument.id, 'z_re', s.zReOhm, 'ohm', t);
+      ctx.emit(instrument.id, 'z_im', s.zImOhm, 'ohm', t);
+      points++;
+    } else if (s.potentialV !== undefined) {
+      ctx.emit(instrument.id, 'potential', s.potentialV, 'V', t);
+    }
+  };
+  ctx.progress(
+    EIS_PHASES.sweep,
+    sweepIndex,
+    of,
+    null,
+    `EIS sweep ${sweepIndex}: ${plan.startHz} Hz to ${plan.endHz} Hz, ${plan.points} points, ${plan.amplitudeV * 1000} mV amplitude`,
+  );
+  try {
+    let ocpV: number | null = null;
+    if (plan.restS > 0) {
+      const restStartNs = ctx.clock.nowNs();
+      const record = emitAt(restStartNs);
+      const recent: Array<{ elapsedS: number; potentialV: number }> = [];
+      await instrument.runStep(
+        { kind: 'ocp', durationS: plan.restS, intervalS: plan.restIntervalS },
+        (s) => {
+          record(s);
+          if (s.potentialV !== undefined) recent.push({ elapsedS: s.elapsedS, potentialV: s.potentialV });
+        },
+        signal,
+      );
+      const window = recent.filter((s) => s.elapsedS >= plan.restS - plan.ocpS);
+      if (window.length > 0) ocpV = window.reduce((sum, s) => sum + s.potentialV, 0) / window.length;
+    }
+    if (plan.bias.vs === 'ocp' && ocpV === null) {
+      throw new EngineError(`${instrument.id}: no open-circuit potential was measured before EIS sweep ${sweepIndex}`, 'INSTRUMENT_UNAVAILABLE', { instrument: instrument.id });
+    }
+    const dcV = plan.bias.vs === 'ocp' ? ocpV! + plan.bias.dcV : plan.bias.dcV;
+    await instrument.runStep(sweepStep(plan, dcV), emitAt(ctx.clock.nowNs()), signal);
+    ctx.progress(EIS_PHASES.sweepDone, sweepIndex, of, null, `EIS sweep ${sweepIndex}: ${points} points at ${dcV.toFixed(4)} V DC`);
+    return { points, dcV, ocpV };
+  } catch (e) {
+    ctx.progress(EIS_PHASES.sweepAborted, sweepIndex, of, null, `EIS sweep ${sweepIndex} interrupted after ${points} points`);
+    throw e;
+  }
+}
+
+async function runEis(ctx: RunContext, plan: EisPlan, repeats: number): Promise<{ reason: string }> {
+  const instrument = ctx.instrument<PotentiostatInstrument>(plan.instrument);
+  for (let k = 1; k <= repeats; k++) {
+    await ctx.checkpoint();
+    await runEisSweep(ctx, instrument, plan, k, repeats);
+  }
+  ctx.progress('done', repeats, repeats, 0, `${repeats} sweep${repeats > 1 ? 's' : ''} done`);
+  return { reason: 'completed' };
+}

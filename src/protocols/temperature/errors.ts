@@ -1,0 +1,10 @@
+import { OperandoError } from '../../core/errors.js';
+
+/**
+ * Errors of a temperature program while it runs (limits are refused earlier,
+ * when the program is planned, as LIMIT_EXCEEDED).
+ * - `SETTLE_TIMEOUT`: a setpoint did not settle within the step's timeout
+ */
+export type TemperatureProgramErrorCode = 'SETTLE_TIMEOUT';
+
+export class TemperatureProgramError extends OperandoError<TemperatureProgramErrorCode> {}

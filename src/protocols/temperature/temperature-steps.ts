@@ -1,0 +1,106 @@
+import { nsToS } from '../../core/clock.js';
+import type { TemperatureInstrument } from '../../instruments/temperature-instrument.js';
+import type { RunContext } from '../protocol.js';
+import { TemperatureProgramError } from './errors.js';
+import { SettlingDetector, type TemperatureStats } from './settling.js';
+import type { TemperatureProgramPlan } from './temperature-parameters.js';
+
+/** Phases published as progress documents while a temperature program runs. */
+export const TEMPERATURE_PHASES = {
+  ramp: 'ramp',
+  settled: 'settled',
+  suspended: 'suspended',
+  resumed: 'resumed',
+} as const;
+
+/** Where a step sits in its series, for progress documents. */
+export interface StepPosition {
+  readonly step: number;
+  readonly of: number;
+}
+
+export interface SettledTemperature {
+  readonly setpointK: number;
+  /** Lab time of the reading that met the criterion. */
+  readonly triggeredNs: bigint;
+  /** The measured temperature of that reading. */
+  readonly triggerK: number;
+  /** Slope of T over the hold window at the trigger. */
+  readonly rateKPerS: number;
+  /** The in-band samples of the hold window that met the criterion. */
+  readonly hold: TemperatureStats;
+  readonly holdSamplesK: readonly number[];
+  /** Lab seconds from the start of waiting to the trigger. */
+  readonly waitedS: number;
+}
+
+export interface PolledTemperature {
+  readonly timestampNs: bigint;
+  /** The same lab time in seconds. */
+  readonly timeS: number;
+  /** NaN on sensor break. */
+  readonly temperatureK: number;
+}
+
+/** One reading of the controller, published as `temperature` and `setpoint` (the working setpoint) readings. */
+export async function pollTemperature(ctx: RunContext, controller: TemperatureInstrument): Promise<PolledTemperature> {
+  const reading = await controller.read();
+  const timestampNs = ctx.clock.nowNs();
+  // A sensor break reads NaN: nothing is published, and the caller sees NaN (out of any band).
+  if (Number.isFinite(reading.temperatureK)) ctx.emit(controller.id, 'temperature', reading.temperatureK, 'K', timestampNs);
+  ctx.emit(controller.id, 'setpoint', reading.workingSetpointK, 'K', timestampNs);
+  return { timestampNs, timeS: nsToS(timestampNs), temperatureK: reading.temperatureK };
+}
+
+/** Ramps to the setpoint (limits checked before anything is sent) and waits until it has settled. */
+export async function settleAt(
+  ctx: RunContext,
+  controller: TemperatureInstrument,
+  plan: TemperatureProgramPlan,
+  setpointK: number,
+  position: StepPosition,
+): Promise<SettledTemperature> {
+  ctx.progress(TEMPERATURE_PHASES.ramp, position.step, position.of, null, `step ${position.step}: to ${setpointK} K at ${plan.rampKPerMin} K/min`);
+  await controller.goTo(setpointK, plan.rampKPerMin);
+  const settled = await awaitSettled(ctx, controller, plan, setpointK);
+  ctx.progress(
+    TEMPERATURE_PHASES.settled,
+    position.step,
+    position.of,
+    null,
+    `step ${position.step}: settled at ${settled.hold.meanK.toFixed(2)} K (sd ${settled.hold.sdK.toFixed(3)} K) after ${(settled.waitedS / 60).toFixed(1)} min`,
+  );
+  return settled;
+}
+
+/**
+ * Polls the controller until the settling criterion holds (see
+ * SettlingDetector); fails with SETTLE_TIMEOUT after the step's timeout.
+ */
+export async function awaitSettled(ctx: RunContext, controller: TemperatureInstrument, plan: TemperatureProgramPlan, setpointK: number): Promise<SettledTemperature> {
+  const detector = new SettlingDetector(setpointK, plan.settle);
+  const startS = nsToS(ctx.clock.nowNs());
+  for (;;) {
+    const sample = await pollTemperature(ctx, controller);
+    const verdict = detector.push(sample);
+    if (verdict.settled) {
+      return {
+        setpointK,
+        triggeredNs: sample.timestampNs,
+        triggerK: sample.temperatureK,
+        rateKPerS: verdict.rateKPerS!,
+        hold: verdict.window!,
+        holdSamplesK: detector.windowK,
+        waitedS: sample.timeS - startS,
+      };
+    }
+    if (sample.timeS - startS >= plan.settle.timeoutS) {
+      throw new TemperatureProgramError(
+        `${controller.id}: ${setpointK} K did not settle within ${plan.settle.timeoutS} s (last reading ${sample.temperatureK.toFixed(2)} K)`,
+        'SETTLE_TIMEOUT',
+        { controller: controller.id, setpointK, lastK: sample.temperatureK },
+      );
+    }
+    await ctx.clock.sleep(plan.pollS * 1000, ctx.signal);
+  }
+}
