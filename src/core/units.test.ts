@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseCurrent, parseQuantity, UnitError } from './units.js';
+import { formatQuantity, parseCurrent, parseQuantity, UnitError } from './units.js';
 
 describe('parseQuantity', () => {
   it.each([
@@ -51,5 +51,28 @@ describe('parseCurrent', () => {
   });
   it('needs a capacity for a C-rate', () => {
     expect(() => parseCurrent('C/20')).toThrow(/capacity/);
+  });
+});
+
+describe('formatQuantity', () => {
+  it.each([
+    [-0.00022099999999999998, 'A', '-221 uA'],
+    [0.0025, 'V', '2.5 mV'],
+    [18000, 's', '5 h'],
+    [5400, 's', '90 min'],
+    [30, 's', '30 s'],
+    [0, 'A', '0 A'],
+    [1234567, 'ohm', '1.235 Mohm'],
+  ] as const)('%d %s reads %s', (value, unit, text) => {
+    expect(formatQuantity(value, unit)).toBe(text);
+  });
+
+  it('reads back to the same value within its digits', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1e-14, max: 1e9, noNaN: true }), (v) => {
+        const back = parseQuantity(formatQuantity(v, 'V'), 'potential');
+        expect(Math.abs(back - v) / v).toBeLessThan(1e-3);
+      }),
+    );
   });
 });

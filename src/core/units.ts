@@ -111,3 +111,21 @@ export function parseCurrent(value: number | string, capacityAh?: number): numbe
   }
   return parseQuantity(value, 'current');
 }
+
+const FORMAT_PREFIXES: Array<[number, string]> = [
+  [1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, ''], [1e-3, 'm'], [1e-6, 'u'], [1e-9, 'n'], [1e-12, 'p'], [1e-15, 'f'],
+];
+
+/**
+ * A value for people: `-221 uA`, `2.5 mV`, with four significant digits.
+ * Seconds above two minutes read as minutes or hours (`5 h`, `90 min`).
+ */
+export function formatQuantity(value: number, unit: string, digits = 4): string {
+  if (!Number.isFinite(value)) return `${value} ${unit}`;
+  if (unit === 's' && Math.abs(value) >= 120) {
+    return Math.abs(value) >= 7200 ? `${Number((value / 3600).toPrecision(digits))} h` : `${Number((value / 60).toPrecision(digits))} min`;
+  }
+  if (value === 0) return `0 ${unit}`;
+  const [factor, prefix] = FORMAT_PREFIXES.find(([f]) => Math.abs(value) >= f * 0.9995) ?? FORMAT_PREFIXES[FORMAT_PREFIXES.length - 1]!;
+  return `${Number((value / factor).toPrecision(digits))} ${prefix}${unit}`;
+}

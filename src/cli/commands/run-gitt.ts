@@ -58,7 +58,7 @@ export const runGittCommand: CliCommand = {
   name: 'run gitt',
   summary: 'Run a GITT protocol on a potentiostat of a lab file, printing progress and each pulse’s fit',
   usage:
-    'operando run gitt [--config FILE] --instrument ID --current "-20 uA"|"-C/20" --pulse "10 min" ' +
+    'operando run gitt [--config FILE] --instrument ID --current=-20uA|--current=-C/20 --pulse "10 min" ' +
     '[--rest "30 min" | --rest-max-dvdt "1 mV/h" --rest-max "4 h" [--rest-window "5 min"]] [--pulses N] ' +
     '[--cutoff-min V] [--cutoff-max V] [--sample-interval "1 s"] [--rest-sample-interval "10 s"] [--initial-rest "10 min"] [--json]',
   async run(args, io) {

@@ -1,5 +1,5 @@
 import { nsToS } from '../../core/clock.js';
-import { parseCurrent, parseQuantity } from '../../core/units.js';
+import { formatQuantity, parseCurrent, parseQuantity } from '../../core/units.js';
 import { linearRegression } from '../../analysis/numeric/linear-regression.js';
 import { EngineError } from '../../engine/errors.js';
 import { PotentiostatInstrument } from '../../instruments/potentiostat-instrument.js';
@@ -126,31 +126,37 @@ async function runGitt(ctx: RunContext, plan: GittPlan): Promise<{ reason: strin
       ctx.emit(plan.instrument, 'potential', s.potentialV, 'V', t);
     }
   };
-  const cycleS = () => plan.pulseS + (plan.rest.kind === 'fixed' ? plan.rest.durationS : plan.rest.maxDurationS);
-  const startS = nsToS(ctx.clock.nowNs());
-  const eta = (done: number) => {
-    if (plan.pulses === null) return null;
-    const elapsed = nsToS(ctx.clock.nowNs()) - startS - plan.initialRestS;
-    const perCycle = done > 0 ? elapsed / done : cycleS();
-    return Math.max(0, (plan.pulses - done) * perCycle);
-  };
+  // ETA from the plan: a relaxation rest is taken as long as the rests so far (at first, its maximum).
+  const restDurationsS: number[] = [];
+  const restS = () =>
+    plan.rest.kind === 'fixed' ? plan.rest.durationS : restDurationsS.length > 0 ? restDurationsS.reduce((a, b) => a + b) / restDurationsS.length : plan.rest.maxDurationS;
   const total = plan.pulses;
+  /** Lab seconds left when `pulsesLeft` whole cycles and `restLeft` rests of the current cycle remain. */
+  const eta = (pulsesLeft: number, restsLeft: number) => (total === null ? null : pulsesLeft * (plan.pulseS + restS()) + restsLeft * restS());
 
   await ctx.checkpoint();
-  ctx.progress(GITT_PHASES.initialRest, 0, total, eta(0), `open-circuit rest ${plan.initialRestS} s before the first pulse`);
+  ctx.progress(GITT_PHASES.initialRest, 0, total, total === null ? null : plan.initialRestS + (eta(total, 0) ?? 0), `open-circuit rest ${formatQuantity(plan.initialRestS, 's')} before the first pulse`);
   await restStep(ctx, pstat, { kind: 'fixed', durationS: plan.initialRestS }, plan.restSampleIntervalS, record);
 
   for (let k = 1; total === null || k <= total; k++) {
     await ctx.checkpoint();
-    ctx.progress(GITT_PHASES.pulse, k, total, eta(k - 1), `pulse ${k}${total ? ` of ${total}` : ''}: ${plan.currentA} A for ${plan.pulseS} s`);
+    ctx.progress(
+      GITT_PHASES.pulse,
+      k,
+      total,
+      eta(total === null ? 0 : total - k + 1, 0),
+      `pulse ${k}${total ? ` of ${total}` : ''}: ${formatQuantity(plan.currentA, 'A')} for ${formatQuantity(plan.pulseS, 's')}`,
+    );
     const t0 = ctx.clock.nowNs();
     const outcome = await pstat.runStep(pulseStep(plan), record(t0), ctx.signal);
     const cutDuringPulse = outcome.ending === 'cut-off' || beyondCutoff(plan, lastV);
 
     // The rest always follows, also after a cut-off: Es of the last pulse needs it.
     await ctx.checkpoint();
-    ctx.progress(GITT_PHASES.rest, k, total, eta(k - 0.5), `rest after pulse ${k}`);
+    ctx.progress(GITT_PHASES.rest, k, total, eta(total === null ? 0 : total - k, 1), `rest after pulse ${k}`);
+    const restStartS = nsToS(ctx.clock.nowNs());
     await restStep(ctx, pstat, plan.rest, plan.restSampleIntervalS, record);
+    restDurationsS.push(nsToS(ctx.clock.nowNs()) - restStartS);
     if (cutDuringPulse) {
       ctx.progress('done', k, total, 0, `voltage cut-off reached in pulse ${k}`);
       return { reason: `voltage cut-off reached in pulse ${k}` };
