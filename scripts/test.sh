@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite: type check, then every vitest test (unit, simulators
-# over real pseudo-terminals and sockets, store durability, API).
+# over real pseudo-terminals and sockets, store durability, API, end to end).
+# Ends with the plain summary line `N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 npx tsc --noEmit -p tsconfig.json
-npx vitest run "$@"
+results="$(mktemp -d)/vitest.json"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile="$results" "$@" || status=$?
+if [ -s "$results" ]; then
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""))' "$results"
+fi
+rm -rf "$(dirname "$results")"
+exit "$status"

@@ -21,7 +21,8 @@ export async function connectInstrument(config: InstrumentConfig, deps: { clock:
   const url = resolveTransportUrl(config.transport, simulators);
   if (config.kind === 'potentiostat') {
     const sample = simulatedSample(config.sample, config.transport, simulators);
-    const transport = await openTransport(url);
+    // MethodSCRIPT devices talk at 230400 baud (EmStat Pico) unless the URL says otherwise (921600 for EmStat4/Nexus).
+    const transport = await openTransport(url, { defaultBaudRate: 230400 });
     const device = new MethodScriptPotentiostat(transport, { clock, logger });
     const instrument = new PotentiostatInstrument({ ...config, ...(sample && { sample }) }, device, logger);
     transport.data$.subscribe({ error: (e: unknown) => instrument.markDisconnected(errorMessage(e)) });

@@ -1,0 +1,192 @@
+import type { PotentiostatStep } from '../../../src/instruments/potentiostat-device.js';
+import { SCRIPT_DEFAULTS } from './defaults.js';
+import { MethodScriptError } from './errors.js';
+import { formatInteger, formatSi } from './si-number.js';
+
+export type ScriptSettings = typeof SCRIPT_DEFAULTS;
+
+/**
+ * Variables of the generated scripts, one letter each (older firmware only
+ * takes one-letter names), and the package type the device gives them.
+ */
+const SCRIPT_VARIABLES = {
+  /** timer_get: seconds since timer_start (`eb`). */
+  time: 't',
+  /** Potential: `ab` measured (OCP, CP), `da` applied (CA). */
+  potential: 'p',
+  /** Current: `ba` measured. */
+  current: 'c',
+  /** EIS: `dc` frequency, `cc` Z real, `cd` Z imaginary. */
+  frequency: 'f',
+  zReal: 'r',
+  zImaginary: 'j',
+} as const;
+
+const V = SCRIPT_VARIABLES;
+
+/**
+ * The MethodSCRIPT lines (without `e` and the closing empty line) that run one
+ * step. Each script declares its variables, sets up the channel, starts the
+ * timer right before its measurement loop, packs the time with the measured
+ * values, and switches the cell off in `on_finished:` (which also runs after
+ * an abort). Throws MethodScriptError BAD_STEP for values no script can carry.
+ */
+export function stepScript(step: PotentiostatStep, settings: ScriptSettings = SCRIPT_DEFAULTS): string[] {
+  switch (step.kind) {
+    case 'ocp':
+      return ocpScript(step, settings);
+    case 'constant-current':
+      return constantCurrentScript(step, settings);
+    case 'constant-potential':
+      return constantPotentialScript(step, settings);
+    case 'eis':
+      return eisScript(step, settings);
+  }
+}
+
+/** A script that only switches the cell off. */
+export function cellOffScript(): string[] {
+  return ['cell_off'];
+}
+
+function ocpScript(step: Extract<PotentiostatStep, { kind: 'ocp' }>, settings: ScriptSettings): string[] {
+  checkTiming(step);
+  return [
+    ...declare(V.time, V.potential),
+    ...channel(2, step.intervalS, settings),
+    ...potentialRange(settings),
+    // PalmSens: "it is important to have the cell off during OCP".
+    'cell_off',
+    'timer_start',
+    `meas_loop_ocp ${V.potential} ${formatSi(step.intervalS)} ${formatSi(step.durationS)}`,
+    ...pack(V.time, V.potential),
+    'endloop',
+    ...finish(),
+  ];
+}
+
+function constantCurrentScript(step: Extract<PotentiostatStep, { kind: 'constant-current' }>, settings: ScriptSettings): string[] {
+  checkTiming(step);
+  checkFinite('currentA', step.currentA);
+  const { minV, maxV } = step.limits ?? {};
+  if (minV !== undefined) checkFinite('limits.minV', minV);
+  if (maxV !== undefined) checkFinite('limits.maxV', maxV);
+  if (minV !== undefined && maxV !== undefined && !(minV < maxV)) badStep(`limits.minV ${minV} V must lie below limits.maxV ${maxV} V`, step);
+  const rangeA = formatSi(Math.max(Math.abs(step.currentA), settings.minimumCurrentRangeA));
+  return [
+    ...declare(V.time, V.potential, V.current),
+    // Mode 6 is the galvanostat (EmStat4, Nexus); meas_loop_cp measures p (ab) and c (ba).
+    ...channel(6, step.intervalS, settings),
+    ...potentialRange(settings),
+    `set_range db ${rangeA}`,
+    `set_autoranging db ${rangeA} ${rangeA}`,
+    'set_i 0',
+    'cell_on',
+    'timer_start',
+    `meas_loop_cp ${V.potential} ${V.current} ${formatSi(step.currentA)} ${formatSi(step.intervalS)} ${formatSi(step.durationS)}`,
+    ...pack(V.time, V.potential, V.current),
+    // Cut-offs end the loop on the device itself, after the package that crossed them.
+    ...(maxV === undefined ? [] : cutOff(`${V.potential} > ${formatSi(maxV)}`)),
+    ...(minV === undefined ? [] : cutOff(`${V.potential} < ${formatSi(minV)}`)),
+    'endloop',
+    ...finish(),
+  ];
+}
+
+function constantPotentialScript(step: Extract<PotentiostatStep, { kind: 'constant-potential' }>, settings: ScriptSettings): string[] {
+  checkTiming(step);
+  checkFinite('potentialV', step.potentialV);
+  const potential = formatSi(step.potentialV);
+  return [
+    ...declare(V.time, V.potential, V.current),
+    ...channel(2, step.intervalS, settings),
+    `set_range_minmax da ${potential} ${potential}`,
+    ...currentAutorange(settings),
+    `set_e ${potential}`,
+    'cell_on',
+    'timer_start',
+    `meas_loop_ca ${V.potential} ${V.current} ${potential} ${formatSi(step.intervalS)} ${formatSi(step.durationS)}`,
+    ...pack(V.time, V.potential, V.current),
+    'endloop',
+    ...finish(),
+  ];
+}
+
+function eisScript(step: Extract<PotentiostatStep, { kind: 'eis' }>, settings: ScriptSettings): string[] {
+  checkPositive('startHz', step.startHz, step);
+  checkPositive('endHz', step.endHz, step);
+  checkPositive('amplitudeV', step.amplitudeV, step);
+  checkFinite('dcV', step.dcV);
+  if (!Number.isSafeInteger(step.points) || step.points < 1) badStep(`points must be a positive integer, got ${step.points}`, step);
+  const dc = formatSi(step.dcV);
+  return [
+    ...declare(V.time, V.frequency, V.zReal, V.zImaginary),
+    'set_pgstat_chan 0',
+    // Mode 3 is the high-speed mode EIS needs.
+    'set_pgstat_mode 3',
+    `set_max_bandwidth ${formatSi(Math.max(step.startHz, step.endHz) * settings.eisBandwidthFactor)}`,
+    `set_range_minmax da ${dc} ${dc}`,
+    ...currentAutorange(settings),
+    `set_e ${dc}`,
+    'cell_on',
+    'timer_start',
+    `meas_loop_eis ${V.frequency} ${V.zReal} ${V.zImaginary} ${formatSi(step.amplitudeV)} ${formatSi(step.startHz)} ${formatSi(step.endHz)} ${formatInteger(step.points)} ${dc}`,
+    ...pack(V.time, V.frequency, V.zReal, V.zImaginary),
+    'endloop',
+    ...finish(),
+  ];
+}
+
+function declare(...names: string[]): string[] {
+  return names.map((name) => `var ${name}`);
+}
+
+function channel(mode: 2 | 6, intervalS: number, settings: ScriptSettings): string[] {
+  return ['set_pgstat_chan 0', `set_pgstat_mode ${mode}`, `set_max_bandwidth ${formatSi(roundSignificant(settings.bandwidthIntervalProduct / intervalS))}`];
+}
+
+function potentialRange(settings: ScriptSettings): string[] {
+  const max = formatSi(settings.potentialRangeV);
+  return [`set_range ab ${max}`, `set_autoranging ab ${formatSi(settings.potentialAutorangeMinV)} ${max}`];
+}
+
+function currentAutorange(settings: ScriptSettings): string[] {
+  const max = formatSi(settings.currentAutorangeMaxA);
+  return [`set_range ba ${max}`, `set_autoranging ba ${formatSi(settings.currentAutorangeMinA)} ${max}`];
+}
+
+/** timer_get first: the time of the package is the time the loop handed over its values. */
+function pack(time: string, ...names: string[]): string[] {
+  return [`  timer_get ${time}`, '  pck_start', ...[time, ...names].map((name) => `  pck_add ${name}`), '  pck_end'];
+}
+
+function cutOff(condition: string): string[] {
+  return [`  if ${condition}`, '    breakloop', '  endif'];
+}
+
+function finish(): string[] {
+  return ['on_finished:', 'cell_off'];
+}
+
+/** Three significant digits: a bandwidth needs no more, and the literal stays short. */
+function roundSignificant(value: number): number {
+  return Number(value.toPrecision(3));
+}
+
+function checkTiming(step: { durationS: number; intervalS: number; kind: string }): void {
+  checkPositive('durationS', step.durationS, step);
+  checkPositive('intervalS', step.intervalS, step);
+  if (step.intervalS > step.durationS) badStep(`intervalS ${step.intervalS} s exceeds durationS ${step.durationS} s`, step);
+}
+
+function checkPositive(name: string, value: number, step: { kind: string }): void {
+  if (!(Number.isFinite(value) && value > 0)) badStep(`${name} must be a finite number > 0, got ${value}`, step);
+}
+
+function checkFinite(name: string, value: number): void {
+  if (!Number.isFinite(value)) throw new MethodScriptError(`${name} must be a finite number, got ${value}`, 'BAD_STEP', { [name]: value });
+}
+
+function badStep(why: string, step: { kind: string }): never {
+  throw new MethodScriptError(`${step.kind} step: ${why}`, 'BAD_STEP', { step });
+}

@@ -1,0 +1,175 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import type { Observable } from 'rxjs';
+import type { Clock } from '../../src/core/clock.js';
+import { errorMessage } from '../../src/core/errors.js';
+import { silentLogger, type Logger } from '../../src/core/logger.js';
+import { openTransport } from '../../src/transport/open-transport.js';
+import { openPtyPair, type PtyPair } from '../../src/transport/pty-pair.js';
+import { transportFromSocket } from '../../src/transport/tcp.js';
+import type { Transport } from '../../src/transport/transport.js';
+import { Random } from '../common/random.js';
+import type { CellModel } from './cell/index.js';
+import { SIMULATOR_DEFAULTS, type DeviceIdentity } from './defaults.js';
+import { MethodScriptDevice, type DeviceEvent } from './device.js';
+import { SimulatorFaults } from './faults.js';
+import { SimulatedChannel, type NoiseSettings } from './simulated-channel.js';
+
+export interface PotentiostatSimulatorOptions {
+  readonly cell: CellModel;
+  /** Lab time: the device measures on it (a ScaledClock runs a lab hour in seconds). */
+  readonly clock: Clock;
+  /** Seed of the measurement noise. */
+  readonly seed?: number;
+  readonly noise?: NoiseSettings;
+  readonly identity?: Partial<DeviceIdentity>;
+  readonly logger?: Logger;
+}
+
+export interface SimulatorStatus {
+  readonly cellOn: boolean;
+  readonly mode: number;
+  readonly running: boolean;
+  readonly connected: boolean;
+}
+
+/** Serial speed in the URLs the simulator gives out: the EmStat Pico's (on a pseudo-terminal any speed works). */
+const SERIAL_BAUD = 230_400;
+
+/**
+ * A MethodSCRIPT potentiostat with a simulated cell, serving the real wire
+ * protocol on one byte stream at a time: a socat pseudo-terminal pair it owns
+ * (`servePty`), a serial port (`attachSerial`) or a TCP port (`listen`; a new
+ * client replaces the previous one, as after a reconnect). The driver connects
+ * to `url`.
+ */
+export class PotentiostatSimulator {
+  readonly cell: CellModel;
+  readonly faults: SimulatorFaults;
+  readonly events$: Observable<DeviceEvent>;
+  private readonly channel: SimulatedChannel;
+  private readonly device: MethodScriptDevice;
+  private readonly logger: Logger;
+  private link: Transport | null = null;
+  private pty: PtyPair | null = null;
+  private server: Server | null = null;
+  private servedUrl: string | null = null;
+  /** Reply lines go out in order, also when the delay fault holds them back. */
+  private outgoing: Promise<void> = Promise.resolve();
+
+  constructor(options: PotentiostatSimulatorOptions) {
+    this.cell = options.cell;
+    this.logger = options.logger ?? silentLogger;
+    this.channel = new SimulatedChannel(options.cell, new Random(options.seed ?? SIMULATOR_DEFAULTS.seed), options.noise ?? SIMULATOR_DEFAULTS.noise, options.clock.nowMs());
+    this.device = new MethodScriptDevice({
+      identity: { ...SIMULATOR_DEFAULTS.identity, ...options.identity },
+      channel: this.channel,
+      clock: options.clock,
+      logger: this.logger,
+      output: (line) => this.send(`${line}\n`),
+    });
+    this.events$ = this.device.events$;
+    this.faults = new SimulatorFaults({ drop: () => this.drop(), inject: (bytes) => this.write(bytes) });
+  }
+
+  /** The transport URL a driver opens to reach this simulator. */
+  get url(): string {
+    if (this.servedUrl === null) throw new Error('the simulator serves nothing yet');
+    return this.servedUrl;
+  }
+
+  status(): SimulatorStatus {
+    return { cellOn: this.channel.cellOn, mode: this.channel.mode, running: this.device.busy, connected: this.link?.isOpen ?? false };
+  }
+
+  /** Creates a socat pseudo-terminal pair, serves one end, and returns the URL of the other. */
+  async servePty(options: { directory?: string } = {}): Promise<string> {
+    this.checkNotServing();
+    this.pty = await openPtyPair(options);
+    this.attach(await openTransport(`serial://${this.pty.pathA}?baud=${SERIAL_BAUD}`));
+    return (this.servedUrl = `serial://${this.pty.pathB}?baud=${SERIAL_BAUD}`);
+  }
+
+  /** Serves an existing serial port (the far end of a null-modem cable or pseudo-terminal). */
+  async attachSerial(path: string): Promise<void> {
+    this.checkNotServing();
+    this.attach(await openTransport(`serial://${path}?baud=${SERIAL_BAUD}`));
+  }
+
+  /** Serves TCP on `host:port` (0: a free port) and returns the URL. */
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.checkNotServing();
+    const server = createServer((socket) => {
+      transportFromSocket(socket).then(
+        (link) => this.attach(link),
+        (e: unknown) => this.logger.warn({ err: errorMessage(e) }, 'simulator could not take a client'),
+      );
+    });
+    this.server = server;
+    server.listen(port, host);
+    await once(server, 'listening');
+    const address = server.address() as AddressInfo;
+    return (this.servedUrl = `tcp://${host}:${address.port}`);
+  }
+
+  /** Stops a running script, the links and the server. */
+  async close(): Promise<void> {
+    await this.device.stop();
+    const server = this.server;
+    this.server = null;
+    await this.drop();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** One way of serving at a time: a second would leak the first. */
+  private checkNotServing(): void {
+    if (this.server || this.pty || this.link) throw new Error('the simulator serves a link already');
+  }
+
+  private attach(link: Transport): void {
+    const previous = this.link;
+    this.link = link;
+    if (previous) void previous.close();
+    link.data$.subscribe({
+      next: (bytes) => this.device.receive(bytes),
+      error: () => this.detach(link),
+      complete: () => this.detach(link),
+    });
+  }
+
+  private detach(link: Transport): void {
+    if (this.link === link) this.link = null;
+  }
+
+  private async drop(): Promise<void> {
+    const link = this.link;
+    const pty = this.pty;
+    this.link = null;
+    this.pty = null;
+    // Killing socat first: to the host, the cable is pulled, not its far end closed.
+    if (pty) await pty.close();
+    if (link) await link.close();
+  }
+
+  private send(text: string): void {
+    if (this.faults.dropReplies) return;
+    const delayMs = this.faults.replyDelayMs;
+    const bytes = new Uint8Array(Buffer.from(text, 'latin1'));
+    if (delayMs <= 0) {
+      this.outgoing = this.outgoing.then(() => this.write(bytes));
+      return;
+    }
+    // Link latency is real time, not lab time.
+    this.outgoing = this.outgoing.then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs))).then(() => this.write(bytes));
+  }
+
+  private async write(bytes: Uint8Array): Promise<void> {
+    const link = this.link;
+    if (!link?.isOpen) return;
+    try {
+      await link.write(bytes);
+    } catch (e) {
+      this.logger.debug({ err: errorMessage(e) }, 'simulator reply lost with its link');
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { stepScript } from '../../drivers/potentiostat/methodscript/scripts.js';
+import type { PotentiostatStep } from '../../src/instruments/potentiostat-device.js';
+import { DEVICE_ERROR_CODES } from './error-codes.js';
+import { parseScript, ScriptLoadError } from './script-parser.js';
+
+function loadError(lines: string[]): ScriptLoadError {
+  try {
+    parseScript(lines);
+  } catch (e) {
+    if (e instanceof ScriptLoadError) return e;
+    throw e;
+  }
+  throw new Error('the script loaded');
+}
+
+describe('parseScript', () => {
+  it.each<[string, PotentiostatStep]>([
+    ['ocp', { kind: 'ocp', durationS: 600, intervalS: 1 }],
+    ['constant-current with cut-offs', { kind: 'constant-current', currentA: -150e-6, durationS: 600, intervalS: 1, limits: { minV: 2.4, maxV: 3.8 } }],
+    ['constant-potential', { kind: 'constant-potential', potentialV: 3.5, durationS: 60, intervalS: 0.1 }],
+    ['eis', { kind: 'eis', startHz: 1e5, endHz: 0.1, points: 31, amplitudeV: 0.01, dcV: 3.6 }],
+  ])('loads the driver script of a %s step, blocks matched', (_kind, step) => {
+    const program = parseScript(stepScript(step));
+    const loop = program.commands.findIndex((c) => c.name.startsWith('meas_loop_'));
+    const end = program.commands[loop]?.end;
+    expect(end).toBeDefined();
+    expect(program.commands[end!]?.name).toBe('endloop');
+    expect(program.commands.slice(program.onFinished).map((c) => c.name)).toEqual(['cell_off']);
+  });
+
+  it('skips comments and blank lines, counting them for line numbers', () => {
+    const program = parseScript(['# a comment', 'var p', '', 'cell_off   # trailing comment', 'on_finished', 'cell_off']);
+    expect(program.commands.map((c) => [c.name, c.line])).toEqual([
+      ['var', 2],
+      ['cell_off', 4],
+      ['cell_off', 6],
+    ]);
+    expect(program.onFinished).toBe(2);
+  });
+
+  it('reads literals and variables as operands', () => {
+    const [, , command] = parseScript(['var p', 'var c', 'meas_loop_ca p c -500m 100m 2', 'endloop']).commands;
+    expect(command?.operands).toEqual([
+      { kind: 'literal', value: -0.5 },
+      { kind: 'literal', value: 0.1 },
+      { kind: 'literal', value: 2 },
+    ]);
+    expect(command?.targets).toEqual(['p', 'c']);
+  });
+
+  it.each([
+    [['var p', 'set_foo 1'], DEVICE_ERROR_CODES.scriptUnknownCommand, 2, 1],
+    [['var p', 'set_e'], DEVICE_ERROR_CODES.scriptArgumentCount, 2, 1],
+    [['var p', 'set_e 1 2'], DEVICE_ERROR_CODES.scriptArgumentCount, 2, 9],
+    [['set_e 1.5'], DEVICE_ERROR_CODES.scriptBadArgument, 1, 7],
+    [['set_range BA 1m'], DEVICE_ERROR_CODES.scriptBadArgument, 1, 11],
+    [['timer_get t'], DEVICE_ERROR_CODES.scriptUndeclaredVariable, 1, 11],
+    [['var p', 'if p >> 1', 'endif'], DEVICE_ERROR_CODES.scriptBadArgument, 2, 6],
+    [['var p', 'meas_loop_ocp p 1 10'], DEVICE_ERROR_CODES.scriptBlockStructure, 2, 1],
+    [['endif'], DEVICE_ERROR_CODES.scriptBlockStructure, 1, 1],
+    [['var p', 'var c', 'meas_loop_ocp p 1 10', 'meas_loop_ocp c 1 10', 'endloop', 'endloop'], DEVICE_ERROR_CODES.scriptBlockStructure, 4, 1],
+    [['breakloop'], DEVICE_ERROR_CODES.scriptBlockStructure, 1, 1],
+    [['on_finished:', 'cell_off', 'on_finished:'], DEVICE_ERROR_CODES.scriptBlockStructure, 3, 1],
+  ])('refuses %j with code %i at line %i, column %i', (lines, code, line, column) => {
+    const error = loadError(lines);
+    expect({ code: error.deviceCode, line: error.line, column: error.column }).toEqual({ code, line, column });
+  });
+});
