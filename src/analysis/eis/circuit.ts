@@ -1,6 +1,7 @@
 import { EisError } from './errors.js';
 import { ELEMENTS, parameterNames, type ElementType, type ParameterSpec } from './elements.js';
 import { formatCircuit, parseCircuit, type CircuitNode } from './circuit-parser.js';
+import { angularFrequencies } from './spectrum.js';
 
 /** One parameter of a circuit, in impedance.py's naming and order. */
 export interface CircuitParameter extends ParameterSpec {
@@ -53,7 +54,7 @@ export class Circuit {
     if (values.length !== this.parameters.length) {
       throw new EisError(`circuit ${this.text} takes ${this.parameters.length} parameters, got ${values.length}`, 'EIS_PARAMETER');
     }
-    const ev = this.evaluator(frequencyHz.map((f) => 2 * Math.PI * f));
+    const ev = this.evaluator(angularFrequencies(frequencyHz));
     ev.evaluate(values, false);
     return { zRe: ev.zRe.slice(), zIm: ev.zIm.slice() };
   }

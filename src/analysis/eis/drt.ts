@@ -1,7 +1,7 @@
 import { choleskyInPlace, choleskySolveInPlace } from '../numeric/linalg.js';
 import { nnlsNormal } from '../numeric/nnls.js';
 import { EisError } from './errors.js';
-import { assertValidSpectrum, type ImpedanceSpectrum } from './spectrum.js';
+import { angularFrequencies, assertValidSpectrum, type ImpedanceSpectrum } from './spectrum.js';
 
 /**
  * Distribution of relaxation times:
@@ -95,7 +95,7 @@ interface DrtSystem {
 
 function buildSystem(spectrum: ImpedanceSpectrum, options: DrtOptions): DrtSystem {
   const points = spectrum.frequencyHz.length;
-  const omega = spectrum.frequencyHz.map((f) => 2 * Math.PI * f);
+  const omega = angularFrequencies(spectrum.frequencyHz);
   let omegaMin = Infinity;
   let omegaMax = 0;
   let zScale = 0;

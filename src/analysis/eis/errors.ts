@@ -3,7 +3,7 @@ import { OperandoError } from '../../core/errors.js';
 /**
  * Errors of the EIS analysis layer.
  * - `EIS_CIRCUIT_SYNTAX`: a circuit string that does not parse (context: position, expected, found)
- * - `EIS_CIRCUIT_ELEMENT`: an element used twice, or a circuit without parameters
+ * - `EIS_CIRCUIT_ELEMENT`: an element used twice
  * - `EIS_PARAMETER`: a parameter name or value that does not fit the circuit
  * - `EIS_DATA`: a spectrum that cannot be analysed (too few points, non-finite or non-positive values)
  */

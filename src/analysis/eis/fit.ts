@@ -1,5 +1,5 @@
 import { isNumericError } from '../numeric/errors.js';
-import { levenbergMarquardt, type LeastSquaresProblem, type LmResult } from '../numeric/levenberg-marquardt.js';
+import { levenbergMarquardt, type LeastSquaresProblem, type LmOptions, type LmResult } from '../numeric/levenberg-marquardt.js';
 import { canonicalOrder } from './canonical-order.js';
 import { Circuit, type CircuitEvaluator } from './circuit.js';
 import { EisError } from './errors.js';
@@ -90,8 +90,13 @@ const MAX_ARC_ORDERS = 6;
 const PROPORTIONAL_FLOOR = 1e-3;
 /** A relative standard error above this makes a parameter "poorly determined". */
 const MAX_RELATIVE_STDERR = 1;
-/** Iterations per local fit: multi-start makes one slow start cheap to abandon. */
-const LOCAL_ITERATIONS = 300;
+/**
+ * Exploring local fits stop at a looser tolerance and iteration count than the
+ * final polish of the best one: telling basins apart needs no 12 digits, and
+ * the search is most of the time.
+ */
+const EXPLORE = { maxIterations: 150, ftol: 1e-8, xtol: 1e-10, gtol: 1e-8 };
+const POLISH = { maxIterations: 1000 };
 
 export function fitCircuit(circuitOrText: Circuit | string, spectrum: ImpedanceSpectrum, options: CircuitFitOptions = {}): CircuitFitResult {
   const circuit = typeof circuitOrText === 'string' ? Circuit.parse(circuitOrText) : circuitOrText;
@@ -99,7 +104,6 @@ export function fitCircuit(circuitOrText: Circuit | string, spectrum: ImpedanceS
   if (!WEIGHTINGS.includes(weighting)) throw new EisError(`unknown weighting "${weighting}" (use ${WEIGHTINGS.join(', ')})`, 'EIS_PARAMETER');
   assertValidSpectrum(spectrum, 1);
   const names = circuit.parameterNames;
-  const n = names.length;
   const fixed = namedValues(circuit, options.fixed ?? {}, 'fixed');
   const userGuess = namedValues(circuit, options.initialGuess ?? {}, 'initial guess');
   const isFixed = names.map((_, j) => fixed[j] !== undefined);
@@ -130,38 +134,8 @@ export function fitCircuit(circuitOrText: Circuit | string, spectrum: ImpedanceS
     );
   }
 
-  let best: LmResult | null = null;
-  let localFits = 0;
-  const localFit = (start: number[]): LmResult | null => {
-    try {
-      localFits++;
-      return levenbergMarquardt(problem, start, { lower, upper, fixed: isFixed, maxIterations: LOCAL_ITERATIONS });
-    } catch (e) {
-      // A start whose model overflows is just a bad start; the others decide.
-      if (!isNumericError(e)) throw e;
-      return null;
-    }
-  };
-  for (const start of starts) {
-    const result = localFit(start);
-    if (result && (best === null || result.cost < best.cost)) best = result;
-  }
-  if (best === null) throw new EisError(`every start of the ${circuit.text} fit failed numerically`, 'EIS_DATA', { starts: starts.length });
-  const hops = options.hops ?? DEFAULT_HOPS;
-  for (let h = 0, idle = 0; h < hops && idle < HOP_PATIENCE; h++) {
-    const start = best.parameters.map((v, j) => {
-      if (isFixed[j]) return v;
-      if (isAlpha[j]) return Math.log(0.4 + 0.6 * random());
-      return Math.min(upper[j]!, Math.max(lower[j]!, v + PERTURBATION * gaussian(random)));
-    });
-    const result = localFit(start);
-    if (result && result.cost < best.cost * (1 - HOP_PROGRESS)) {
-      best = result;
-      idle = 0;
-    } else {
-      idle++;
-    }
-  }
+  const space: SearchSpace = { problem, lower, upper, fixed: isFixed, alpha: isAlpha };
+  const { best, localFits } = search(space, starts, options.hops ?? DEFAULT_HOPS, random, circuit.text);
   const locked = names.map((_, j) => isFixed[j]! || userGuess[j] !== undefined);
   const order = canonicalOrder(circuit, best.parameters.map(Math.exp), locked, Math.min(...problem.omega), Math.max(...problem.omega));
   const fit = reordered(best, order, isFixed);
@@ -191,6 +165,53 @@ export function fitCircuit(circuitOrText: Circuit | string, spectrum: ImpedanceS
     localFits,
     warnings: fitWarnings(fit, parameters, 2 * points - nFree, order.map((k) => upper[k]!)),
   };
+}
+
+/** What a local fit needs besides its start: the problem in ln p, the bounds, which parameters are fixed or CPE exponents. */
+interface SearchSpace {
+  readonly problem: LogSpaceProblem;
+  readonly lower: number[];
+  readonly upper: number[];
+  readonly fixed: readonly boolean[];
+  readonly alpha: readonly boolean[];
+}
+
+/** Local fits from every start, basin hops from the best, then a tight polish of the winner. */
+function search(space: SearchSpace, starts: number[][], hops: number, random: () => number, circuit: string): { best: LmResult; localFits: number } {
+  const { problem, lower, upper, fixed, alpha } = space;
+  let localFits = 0;
+  const localFit = (start: number[], tolerances: LmOptions): LmResult | null => {
+    localFits++;
+    try {
+      return levenbergMarquardt(problem, start, { lower, upper, fixed: [...fixed], ...tolerances });
+    } catch (e) {
+      // A start whose model overflows is just a bad start; the others decide.
+      if (!isNumericError(e)) throw e;
+      return null;
+    }
+  };
+  let best: LmResult | null = null;
+  for (const start of starts) {
+    const result = localFit(start, EXPLORE);
+    if (result && (best === null || result.cost < best.cost)) best = result;
+  }
+  if (best === null) throw new EisError(`every start of the ${circuit} fit failed numerically`, 'EIS_DATA', { starts: starts.length });
+  for (let h = 0, idle = 0; h < hops && idle < HOP_PATIENCE; h++) {
+    const start = best.parameters.map((v, j) => {
+      if (fixed[j]) return v;
+      if (alpha[j]) return Math.log(0.4 + 0.6 * random());
+      return Math.min(upper[j]!, Math.max(lower[j]!, v + PERTURBATION * gaussian(random)));
+    });
+    const result = localFit(start, EXPLORE);
+    if (result && result.cost < best.cost * (1 - HOP_PROGRESS)) {
+      best = result;
+      idle = 0;
+    } else {
+      idle++;
+    }
+  }
+  const polished = localFit(best.parameters, POLISH);
+  return { best: polished && polished.cost <= best.cost ? polished : best, localFits };
 }
 
 /** The fit with its per-parameter results permuted (new j = old order[j]), covariance of the free parameters included. */

@@ -26,13 +26,20 @@ function noisy(relative: number, seed: number, values: (i: number) => number[] =
 }
 
 describe('linKk (Schönleber 2014)', () => {
-  it('passes a stationary spectrum with 0.1 % noise, choosing M where mu first drops below 0.85', () => {
+  it('passes a stationary spectrum with 0.1 % noise, choosing M where mu drops below 0.85 for good', () => {
     const result = linKk(noisy(0.001, 1));
     expect(result.pass).toBe(true);
     expect(result.maxResidual).toBeLessThan(0.01);
     expect(result.mu).toBeLessThan(0.85);
     expect(result.M).toBeGreaterThan(3);
+    // One element fewer is not yet over-fitting; the next three are.
     expect(linKk(noisy(0.001, 1), { maxM: result.M - 1 }).mu).toBeGreaterThanOrEqual(0.85);
+    for (let m = result.M + 1; m <= result.M + 3; m++) {
+      // c near 0 never stops the search, so this is the fit with exactly m elements.
+      const fixedM = linKk(noisy(0.001, 1), { maxM: m, c: 0.01 });
+      expect(fixedM.M).toBe(m);
+      expect(fixedM.mu).toBeLessThan(0.85);
+    }
     // tau spans 1/omega_max .. 1/omega_min
     expect(result.tauS[0]! * 2 * Math.PI * 1e6).toBeCloseTo(1, 10);
     expect(result.tauS[result.M - 1]! * 2 * Math.PI * 1e-2).toBeCloseTo(1, 10);

@@ -12,10 +12,14 @@ import { QrDecomposition, inverseNormalMatrix } from './linalg.js';
  *
  * Bounds are handled by projection with an active set (projected LM, after
  * Kanzow, Yamashita & Fukushima 2004): a parameter sitting on a bound while
- * the gradient pushes it outward is held for that iteration, the step of the
- * others is computed, and the trial point is clipped into the box. The
- * predicted reduction uses the clipped step, so acceptance stays consistent.
- * Parameters can therefore sit exactly on a bound, which `atBound` reports.
+ * the gradient pushes it outward is held for that iteration; a parameter
+ * whose step would cross a bound is put on it and the step of the others is
+ * recomputed with that displacement known. The predicted reduction uses the
+ * step actually taken, so acceptance stays consistent, and convergence is
+ * only declared from steps the bounds did not shape. Parameters can sit
+ * exactly on a bound, which `atBound` reports. Fixed parameters are left out
+ * of the step. The covariance is (J^T J)^-1 s^2 over the free parameters at
+ * the optimum, s^2 = cost/(m - nFree), computed by QR of the column-scaled J.
  */
 
 export interface LeastSquaresProblem {
@@ -139,8 +143,10 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, initial: number
         reason = inactive.length === 0 ? 'every free parameter is held at a bound' : 'gtol: gradient orthogonal to the residuals';
         break;
       }
+      // The QR compression of J depends on the iteration only, not on the damping trial.
+      const base = compress(jFree, r, m, nFree, inactive, d);
       for (;;) {
-        const constrained = boxStep(jFree, r, m, nFree, inactive, d, lambda, p, free, lower, upper, pTrial);
+        const constrained = boxStep(jFree, r, base, m, nFree, inactive, d, lambda, p, free, lower, upper, pTrial);
         if (constrained === null) {
           lambda *= nu;
           nu *= 2;
@@ -289,6 +295,7 @@ function makeJacobian(problem: LeastSquaresProblem, m: number, n: number, free: 
 function boxStep(
   jFree: Float64Array,
   r: Float64Array,
+  base: Compressed,
   m: number,
   nFree: number,
   inactive: number[],
@@ -304,7 +311,8 @@ function boxStep(
   let moving = inactive;
   const rShifted = r.slice();
   while (moving.length > 0) {
-    const step = dampedStep(jFree, rShifted, m, nFree, moving, d, lambda);
+    const system = moving === inactive ? base : compress(jFree, rShifted, m, nFree, moving, d);
+    const step = dampedStep(system, lambda);
     if (step === null) return null;
     const stillMoving: number[] = [];
     for (let a = 0; a < moving.length; a++) {
@@ -329,28 +337,40 @@ function boxStep(
   return true;
 }
 
+/** J_K D^-1 reduced to `rows` x k (R of its QR when m >= k) and the matching right-hand side. */
+interface Compressed {
+  top: Float64Array;
+  rhsTop: Float64Array;
+  rows: number;
+  scale: number[];
+}
+
 /**
- * Solves min ||J_K s + r||^2 + lambda ||D_K s||^2 over the columns K in the
- * scaled variable u = D s, by QR of [J_K D^-1; sqrt(lambda) I] (QR-compressing
- * J_K D^-1 first when it has more rows): the scaled system is well conditioned
- * however different the parameters' magnitudes. Null if it is still singular
- * (lambda below rounding), which the caller treats as a rejected step.
+ * The least-squares system of the columns K in the scaled variable u = D s:
+ * J_K D^-1 QR-compressed to its R factor (when it has more rows than columns),
+ * so each damping trial only factorises a 2k x k matrix.
  */
-function dampedStep(jFree: Float64Array, r: Float64Array, m: number, nFree: number, columns: number[], d: Float64Array, lambda: number): Float64Array | null {
+function compress(jFree: Float64Array, r: Float64Array, m: number, nFree: number, columns: number[], d: Float64Array): Compressed {
   const k = columns.length;
   const scale = columns.map((c) => d[c]! || 1);
   const jK = new Float64Array(m * k);
   for (let i = 0; i < m; i++) for (let a = 0; a < k; a++) jK[i * k + a] = jFree[i * nFree + columns[a]!]! / scale[a]!;
-  let top: Float64Array = jK;
-  let rhsTop: Float64Array = r.slice();
-  let rows = m;
-  if (m >= k) {
-    const qr = QrDecomposition.of(jK, m, k);
-    qr.applyQt(rhsTop);
-    top = qr.r();
-    rhsTop = rhsTop.slice(0, k);
-    rows = k;
-  }
+  if (m < k) return { top: jK, rhsTop: r.slice(), rows: m, scale };
+  const qr = QrDecomposition.of(jK, m, k);
+  const rhs = r.slice();
+  qr.applyQt(rhs);
+  return { top: qr.r(), rhsTop: rhs.slice(0, k), rows: k, scale };
+}
+
+/**
+ * Solves min ||J_K s + r||^2 + lambda ||D_K s||^2 as min ||[J_K D^-1; sqrt(lambda) I] u + [r; 0]||
+ * with s = D^-1 u: the scaled system is well conditioned however different the
+ * parameters' magnitudes. Null if it is still singular (lambda below
+ * rounding), which the caller treats as a rejected step.
+ */
+function dampedStep(system: Compressed, lambda: number): Float64Array | null {
+  const { top, rhsTop, rows, scale } = system;
+  const k = scale.length;
   const a = new Float64Array((rows + k) * k);
   a.set(top);
   const rhs = new Float64Array(rows + k);

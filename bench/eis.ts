@@ -1,0 +1,79 @@
+/**
+ * EIS analysis speed: equivalent-circuit fits per second on a 60-point
+ * spectrum, DRT (with its GCV search for lambda) on 100 points, and fits of
+ * impedance.py's exampleData.csv (inductive points dropped, as its docs do)
+ * against the times impedance.py publishes for the same circuits (0.25 s for
+ * R0-p(R1,C1)-p(R2-Wo1,C2), 45 s for the 8-parameter circuit with its global
+ * optimiser). The baseline, measured in the same run, is the plainest fit:
+ * the guesses read from the spectrum only, no random starts, no basin hops,
+ * finite-difference Jacobian.
+ *
+ *   node --import tsx bench/eis.ts
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Circuit } from '../src/analysis/eis/circuit.js';
+import { drt } from '../src/analysis/eis/drt.js';
+import { fitCircuit, gaussian, mulberry32, type CircuitFitOptions } from '../src/analysis/eis/fit.js';
+import type { ImpedanceSpectrum } from '../src/analysis/eis/spectrum.js';
+import { parseImpedanceFile } from '../src/io/impedance-file.js';
+
+const EIGHT = 'R0-p(R1,CPE1)-p(R2,CPE2)-W1';
+const SEVEN = 'R0-p(R1,C1)-p(R2-Wo1,C2)';
+const BASELINE: CircuitFitOptions = { randomStarts: 0, hops: 0, analyticJacobian: false };
+const REFERENCE_S: Record<string, number> = { [SEVEN]: 0.25, [EIGHT]: 45 };
+const FITS = 10;
+const DRT_ROUNDS = 5;
+
+function synthetic(text: string, values: number[], points: number, seed: number): ImpedanceSpectrum {
+  const frequencyHz = Float64Array.from({ length: points }, (_, i) => 1e6 * 1e-8 ** (i / (points - 1)));
+  const { zRe, zIm } = Circuit.parse(text).impedance(values, frequencyHz);
+  const random = mulberry32(seed);
+  for (let i = 0; i < points; i++) {
+    const mod = Math.hypot(zRe[i]!, zIm[i]!);
+    zRe[i] = zRe[i]! + 0.002 * mod * gaussian(random);
+    zIm[i] = zIm[i]! + 0.002 * mod * gaussian(random);
+  }
+  return { frequencyHz, zRe, zIm };
+}
+
+function seconds<T>(work: () => T): { s: number; result: T } {
+  const start = performance.now();
+  const result = work();
+  return { s: (performance.now() - start) / 1000, result };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export async function main(): Promise<void> {
+  const spectra = Array.from({ length: FITS }, (_, k) => synthetic(EIGHT, [10, 100, 1e-6, 0.9, 200, 1e-3, 0.8, 20], 60, k + 1));
+  fitCircuit(EIGHT, spectra[0]!); // warm-up: let the JIT compile the hot loops first
+  const rate = (options: CircuitFitOptions) => FITS / seconds(() => spectra.forEach((s) => fitCircuit(EIGHT, s, options))).s;
+  const full = rate({});
+  const plain = rate(BASELINE);
+  console.log(`eis: ${EIGHT} on 60 points (0.2 % noise), ${FITS} spectra`);
+  console.log(`  multi-start + hops, analytic Jacobian   ${full.toFixed(1)} fits/s`);
+  console.log(`  baseline (guesses only, FD Jacobian)    ${plain.toFixed(1)} fits/s`);
+
+  const drtData = synthetic('R0-p(R1,C1)-p(R2,C2)', [5, 10, 1e-5, 20, 5e-3], 100, 99);
+  const drtTimes = Array.from({ length: DRT_ROUNDS }, () => seconds(() => drt(drtData)).s);
+  console.log(`  DRT, 100 points, lambda by GCV         ${(1000 * median(drtTimes)).toFixed(0)} ms (median of ${DRT_ROUNDS})`);
+
+  const csv = readFileSync(new URL('../../shared/data/external/impedancepy_exampleData.csv', import.meta.url), 'utf8');
+  const data = parseImpedanceFile(csv, 'impedancepy_exampleData.csv', { excludeInductive: true });
+  console.log(`impedance.py exampleData.csv, ${data.frequencyHz.length} points (Z'' > 0 dropped)`);
+  for (const circuit of [SEVEN, EIGHT]) {
+    const fit = seconds(() => fitCircuit(circuit, data));
+    const base = seconds(() => fitCircuit(circuit, data, BASELINE));
+    const reference = REFERENCE_S[circuit]!;
+    console.log(`  ${circuit}`);
+    console.log(`    operando      ${fit.s.toFixed(3)} s  rss ${fit.result.rss.toExponential(3)} ohm^2  (${fit.result.localFits} local fits)`);
+    console.log(`    baseline      ${base.s.toFixed(3)} s  rss ${base.result.rss.toExponential(3)} ohm^2`);
+    console.log(`    ratio         ${(fit.s / base.s).toFixed(1)} x baseline time, ${(fit.s / reference).toFixed(3)} x impedance.py's ${reference} s`);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

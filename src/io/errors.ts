@@ -1,0 +1,18 @@
+import { OperandoError } from '../core/errors.js';
+
+/**
+ * Errors of file import. Context carries `line` (1-based) and `column` where
+ * they are known.
+ * - `IMPORT_READ`: the file cannot be read
+ * - `IMPORT_FORMAT`: the structure is not the expected one (header, table, column count)
+ * - `IMPORT_BAD_VALUE`: a cell that should be a number is not, or a frequency is not positive
+ * - `IMPORT_MISSING_COLUMN`: a needed column is missing
+ * - `IMPORT_EMPTY`: no data rows
+ */
+export type ImportErrorCode = 'IMPORT_READ' | 'IMPORT_FORMAT' | 'IMPORT_BAD_VALUE' | 'IMPORT_MISSING_COLUMN' | 'IMPORT_EMPTY';
+
+export class ImportError extends OperandoError<ImportErrorCode> {}
+
+export function isImportError(e: unknown): e is ImportError {
+  return e instanceof ImportError;
+}
