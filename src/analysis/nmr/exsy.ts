@@ -59,6 +59,10 @@ export function fitExsy(points: readonly ExsyPoint[], distanceCm: number): ExsyF
   });
   const times = points.map((p) => p.mixingTimeS).sort((a, b) => a - b);
   const lnScale = Math.log(distanceCm ** 2 / times[times.length >> 1]!);
+  // d^2/t beyond the range of doubles (e.g. a mixing time of 1e-320 s) has no D to fit.
+  if (!Number.isFinite(lnScale)) {
+    throw new AnalysisError(`EXSY: distance ${distanceCm} cm and mixing times ${times[0]}..${times.at(-1)} s are out of any physical range`, 'INVALID_INPUT', {});
+  }
   const problem = {
     m: points.length,
     residuals(p: Float64Array, out: Float64Array) {
