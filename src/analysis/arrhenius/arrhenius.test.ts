@@ -4,6 +4,7 @@ import { BOLTZMANN_EV_PER_K } from '../../core/physical-constants.js';
 import { AnalysisError } from '../errors.js';
 import { gaussianNoise } from '../gitt/synthetic-run.js';
 import { fitArrhenius, type ArrheniusPoint, type ArrheniusQuantity } from './arrhenius.js';
+import { codeOf } from '../error-code.test-support.js';
 
 const TEMPERATURES_K = [258, 278, 298, 318, 338, 358, 378, 398, 418, 438];
 
@@ -16,15 +17,6 @@ function series(quantity: ArrheniusQuantity, prefactor: number, eaEv: number, re
   });
 }
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AnalysisError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 describe('fitArrhenius', () => {
   const cases: [ArrheniusQuantity, number, number][] = [

@@ -4,6 +4,7 @@ import { FARADAY_C_PER_MOL } from '../../core/physical-constants.js';
 import { AnalysisError } from '../errors.js';
 import { GittAnalyser, analyzeGitt, type GittPulseResult, type GittSample } from './index.js';
 import { syntheticGittRun, type SyntheticGittOptions } from './synthetic-run.js';
+import { codeOf } from '../error-code.test-support.js';
 
 // V2O5-like host: the mass set gives V/S = m V_M/(M S).
 const MASS_G = 0.01;
@@ -33,15 +34,6 @@ const BASE: SyntheticGittOptions = {
   maxIntervalS: 10,
 };
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AnalysisError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 function expectRelative(actual: number | null, expected: number, tolerance: number): void {
   expect(actual).not.toBeNull();

@@ -3,18 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { AnalysisError } from '../errors.js';
 import { gaussianNoise } from '../gitt/synthetic-run.js';
 import { exchangedFraction, fitExsy, type ExsyPoint } from './exsy.js';
+import { codeOf } from '../error-code.test-support.js';
 
 const D_CM = 50e-7; // 50 nm
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AnalysisError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 describe('exchangedFraction', () => {
   it('is 0 at t = 0, tends to 1, and grows with t', () => {

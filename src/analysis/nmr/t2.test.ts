@@ -5,18 +5,10 @@ import { AnalysisError } from '../errors.js';
 import { gaussianNoise } from '../gitt/synthetic-run.js';
 import { bppRelaxationRatePerS, fitBpp } from './bpp.js';
 import { analyzeT2, jumpDiffusionCm2PerS, type T2Point } from './t2-temperature.js';
+import { codeOf } from '../error-code.test-support.js';
 
 const TEMPERATURES_K = Array.from({ length: 19 }, (_, k) => 258 + 10 * k); // 258 ... 438 K
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AnalysisError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 /** The two-regime model: ln(1/T2) flat at the rigid-lattice level, or the motional line, whichever is lower. */
 function twoRegime(eaEv: number, breakK: number, rigidT2S: number, noise: number, seed: number): T2Point[] {

@@ -2,21 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NumericError } from './errors.js';
 import { linearRegression } from './linear-regression.js';
+import { codeOf } from '../error-code.test-support.js';
 
 // Anscombe (1973), data set I: published fit y = 3.00 + 0.500 x, R^2 = 0.667,
 // standard errors 1.125 (intercept) and 0.118 (slope).
 const ANSCOMBE_X = [10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5];
 const ANSCOMBE_Y = [8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68];
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NumericError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('linearRegression', () => {
   it('reproduces the published fit of Anscombe set I', () => {
