@@ -63,8 +63,9 @@ export function attachLiveEisFit(bus: DocumentBus, logger: Logger): void {
         return;
       }
       case 'reading': {
-        const sweep = runs.get(doc.runId)?.sweep;
-        if (!sweep || doc.instrument !== runs.get(doc.runId)!.plan.instrument) return;
+        const run = runs.get(doc.runId);
+        const sweep = run?.sweep;
+        if (!sweep || doc.instrument !== run.plan.instrument) return;
         const key = doc.quantity === 'frequency' ? 'frequencyHz' : doc.quantity === 'z_re' ? 'zReOhm' : doc.quantity === 'z_im' ? 'zImOhm' : null;
         if (key === null) return;
         const point = sweep.points.get(doc.timestampNs) ?? {};

@@ -56,21 +56,22 @@ export async function measureUnderSuspender<T>(
   const suspensions: Suspension[] = [];
   let current = settled;
   for (let attempts = 1; ; attempts++) {
-    const attempt = await watchWhile(ctx, controller, plan, settled.setpointK, interrupt, measure);
+    const announce = (trip: PolledTemperature) => {
+      const reading = Number.isFinite(trip.temperatureK) ? `${trip.temperatureK.toFixed(2)} K` : 'sensor break';
+      ctx.progress(
+        TEMPERATURE_PHASES.suspended,
+        position.step,
+        position.of,
+        null,
+        `step ${position.step}: suspended, ${reading} is outside ${settled.setpointK} ± ${plan.suspend.bandK} K` +
+          (interrupt ? '; the measurement is interrupted' : '; the measurement goes on and will be marked'),
+      );
+    };
+    const attempt = await watchWhile(ctx, controller, plan, settled.setpointK, interrupt, announce, measure);
     if (!attempt.trip) return { result: attempt.result, attempts, suspensions, marked: false, settled: current, duringK: attempt.duringK };
 
-    const trip = attempt.trip;
-    const deviation = Number.isFinite(trip.temperatureK) ? `${trip.temperatureK.toFixed(2)} K` : 'sensor break';
-    ctx.progress(
-      TEMPERATURE_PHASES.suspended,
-      position.step,
-      position.of,
-      null,
-      `step ${position.step}: suspended, ${deviation} is outside ${settled.setpointK} ± ${plan.suspend.bandK} K` +
-        (interrupt ? '; the measurement is interrupted' : '; the measurement goes on and will be marked'),
-    );
     current = await awaitSettled(ctx, controller, plan, settled.setpointK);
-    suspensions.push({ trippedNs: trip.timestampNs, trippedK: trip.temperatureK, resumedNs: current.triggeredNs });
+    suspensions.push({ trippedNs: attempt.trip.timestampNs, trippedK: attempt.trip.temperatureK, resumedNs: current.triggeredNs });
     const repeat = interrupt && attempts <= plan.suspend.maxRepeats;
     ctx.progress(
       TEMPERATURE_PHASES.resumed,
@@ -84,13 +85,14 @@ export async function measureUnderSuspender<T>(
   }
 }
 
-/** The measurement, with the temperature polled beside it until it ends (or trips the band). */
+/** The measurement, with the temperature polled beside it until it ends (or trips the band: `onTrip` then). */
 async function watchWhile<T>(
   ctx: RunContext,
   controller: TemperatureInstrument,
   plan: TemperatureProgramPlan,
   setpointK: number,
   interrupt: boolean,
+  onTrip: (trip: PolledTemperature) => void,
   measure: (signal: AbortSignal) => Promise<T>,
 ): Promise<Attempt<T>> {
   const measurement = new AbortController();
@@ -109,6 +111,7 @@ async function watchWhile<T>(
       const sample = await pollTemperature(ctx, controller);
       if (!(Math.abs(sample.temperatureK - setpointK) <= plan.suspend.bandK)) {
         trip = sample;
+        onTrip(sample);
         if (interrupt) measurement.abort(new Error('suspended: the temperature left its band'));
         return;
       }

@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util';
+import { loadLabConfig } from '../../config/load.js';
+import { toJsonSafe, type FitResult } from '../../core/documents.js';
+import type { Lab } from '../../lab/lab.js';
+import { startLab } from '../../lab/lab.js';
+import type { EisParametersInput, EisSweepInput } from '../../protocols/eis/eis-parameters.js';
+import { UsageError, type CliCommand, type CliIo } from '../command.js';
+import { DEFAULT_LAB_FILE, stderrLogger, untilSignal } from './start.js';
+
+/** Options of one sweep, shared by `run eis` and `run vt`. */
+export const EIS_SWEEP_OPTIONS = {
+  start: { type: 'string' },
+  end: { type: 'string' },
+  'points-per-decade': { type: 'string' },
+  points: { type: 'string' },
+  amplitude: { type: 'string' },
+  bias: { type: 'string' },
+  'bias-vs': { type: 'string' },
+  'ocp-duration': { type: 'string' },
+  'wait-before': { type: 'string' },
+  circuit: { type: 'string' },
+  weighting: { type: 'string' },
+  'exclude-inductive': { type: 'boolean' },
+} as const;
+
+export const EIS_SWEEP_USAGE =
+  '[--start "1 MHz"] [--end "0.1 Hz"] [--points-per-decade N | --points N] [--amplitude "10 mV"] [--bias "0 V"] [--bias-vs ocp|absolute] ' +
+  '[--ocp-duration "10 s"] [--wait-before DURATION] [--circuit "R0-p(R1,CPE1)-p(R2,CPE2)"] [--weighting unit|modulus|proportional] [--exclude-inductive]';
+
+type Values = Record<string, string | boolean | undefined>;
+
+const text = (v: Values, k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+
+function count(v: Values, k: string): number | undefined {
+  const s = text(v, k);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!(Number.isInteger(n) && n > 0)) throw new UsageError(`--${k} must be a whole number > 0, got ${s}`);
+  return n;
+}
+
+/** A sweep from the options (defaults: 1 MHz to 0.1 Hz, 10 per decade, 10 mV vs OCP); the engine validates it. */
+export function eisSweepFromOptions(v: Values): EisSweepInput {
+  const biasVs = text(v, 'bias-vs');
+  if (biasVs !== undefined && biasVs !== 'ocp' && biasVs !== 'absolute') throw new UsageError(`--bias-vs must be ocp or absolute, got ${biasVs}`);
+  const weighting = text(v, 'weighting');
+  if (weighting !== undefined && !['unit', 'modulus', 'proportional'].includes(weighting)) throw new UsageError(`--weighting must be unit, modulus or proportional, got ${weighting}`);
+  const perDecade = text(v, 'points-per-decade');
+  const ppd = perDecade !== undefined ? Number(perDecade) : undefined;
+  if (ppd !== undefined && !(ppd > 0)) throw new UsageError(`--points-per-decade must be a number > 0, got ${perDecade}`);
+  const points = count(v, 'points');
+  return {
+    startFrequency: text(v, 'start') ?? '1 MHz',
+    endFrequency: text(v, 'end') ?? '0.1 Hz',
+    ...(ppd !== undefined && { pointsPerDecade: ppd }),
+    ...(points !== undefined && { points }),
+    amplitude: text(v, 'amplitude') ?? '10 mV',
+    ...((text(v, 'bias') !== undefined || biasVs !== undefined) && { bias: { dc: text(v, 'bias') ?? '0 V', vs: (biasVs ?? 'ocp') as 'ocp' | 'absolute' } }),
+    ...(text(v, 'ocp-duration') && { ocpDuration: text(v, 'ocp-duration')! }),
+    ...(text(v, 'wait-before') && { waitBefore: text(v, 'wait-before')! }),
+    ...(text(v, 'circuit') && { circuit: text(v, 'circuit')! }),
+    ...(weighting !== undefined && { weighting: weighting as EisSweepInput['weighting'] }),
+    ...(v['exclude-inductive'] === true && { excludeInductive: true }),
+  };
+}
+
+export function eisParametersFromOptions(v: Values): EisParametersInput {
+  const instrument = text(v, 'instrument');
+  if (!instrument) throw new UsageError('--instrument is required');
+  const repeats = count(v, 'repeats');
+  return { instrument, ...eisSweepFromOptions(v), ...(repeats !== undefined && { repeats }) };
+}
+
+/** One line for an EIS fit document. */
+export function describeEisFit(fit: FitResult): string {
+  const r = fit.result as { ok?: boolean; rss?: number; kk?: { pass: boolean } | null; bulkResistance?: { resistanceOhm: number } | null; conductivitySPerCm?: number | null; warnings?: string[] };
+  const parts = [
+    `sweep ${fit.index}: ${r.ok ? 'ok' : 'FLAGGED'}`,
+    r.bulkResistance ? `R_bulk ${r.bulkResistance.resistanceOhm.toPrecision(4)} ohm` : null,
+    typeof r.conductivitySPerCm === 'number' ? `sigma ${r.conductivitySPerCm.toPrecision(4)} S/cm` : null,
+    r.rss !== undefined ? `rss ${r.rss.toPrecision(3)} ohm^2` : null,
+    r.kk ? `KK ${r.kk.pass ? 'pass' : 'fail'}` : null,
+  ].filter((p) => p !== null);
+  return `  ${parts.join(', ')}${r.warnings?.length ? ` (${r.warnings.join('; ')})` : ''}\n`;
+}
+
+/**
+ * Starts a headless lab, runs one protocol, prints its progress and fits
+ * (`onFit` formats them; `--json` collects them instead) and closes the lab.
+ * Returns the exit code: 0 when the run completed.
+ */
+export async function runProtocolFromCli(
+  io: CliIo,
+  options: { config?: string; json?: boolean; debug?: boolean },
+  protocol: string,
+  parameters: unknown,
+  onFit: (fit: FitResult) => string | null,
+  summary: (fits: FitResult[]) => Record<string, unknown>,
+): Promise<number> {
+  const logger = stderrLogger(io, options.debug);
+  const lab: Lab = await startLab(await loadLabConfig(options.config ?? DEFAULT_LAB_FILE), { logger, api: false });
+  const fits: FitResult[] = [];
+  try {
+    lab.bus.attach('cli-progress', (d) => {
+      if (d.kind === 'progress' && !options.json) io.stdout(`${d.message}\n`);
+      if (d.kind === 'fit') {
+        fits.push(d);
+        const line = options.json ? null : onFit(d);
+        if (line) io.stdout(line);
+      }
+    });
+    const info = lab.engine.start({ protocol, parameters, metadata: { startedBy: 'cli' } });
+    void untilSignal().then(() => lab.engine.abort(info.runId, 'interrupted (Ctrl-C)'));
+    const stop = await lab.engine.whenDone(info.runId);
+    const result = { runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, readings: stop.readings, ...summary(fits) };
+    if (options.json) io.stdout(`${JSON.stringify(toJsonSafe(result))}\n`);
+    else io.stdout(`run ${info.runId}: ${stop.exitStatus} (${stop.reason}), ${stop.readings} readings stored in ${lab.loaded.config.store.path}\n`);
+    return stop.exitStatus === 'success' ? 0 : 1;
+  } finally {
+    await lab.close();
+  }
+}
+
+export const runEisCommand: CliCommand = {
+  name: 'run eis',
+  summary: 'Run EIS sweeps on a potentiostat of a lab file, printing each sweep’s fit (circuit, Kramers-Kronig, conductivity)',
+  usage: `operando run eis [--config FILE] --instrument ID ${EIS_SWEEP_USAGE} [--repeats N] [--json]`,
+  async run(args, io) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args, options: { config: { type: 'string' }, instrument: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, ...EIS_SWEEP_OPTIONS }, strict: true }));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const parameters = eisParametersFromOptions(values);
+    return runProtocolFromCli(
+      io,
+      values,
+      'eis',
+      parameters,
+      (fit) => (fit.method === 'eis' ? describeEisFit(fit) : null),
+      (fits) => ({ sweeps: fits.filter((f) => f.method === 'eis').map((f) => ({ sweep: f.index, ...f.result })) }),
+    );
+  },
+};
