@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import type { DocumentBus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { ExternalHolds } from '../ingest/external-holds.js';
 import type { Logger } from '../core/logger.js';
 import type { RunEngine } from '../engine/run-engine.js';
 import type { Instrument } from '../instruments/instrument.js';
@@ -12,11 +14,15 @@ import { instrumentRoutes } from './routes/instruments.js';
 import { liveRoutes } from './routes/live.js';
 import { protocolRoutes } from './routes/protocols.js';
 import { runRoutes } from './routes/runs.js';
+import { uploadRoutes } from './routes/uploads.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 
 export interface ApiDeps {
   readonly engine: RunEngine;
   readonly bus: DocumentBus;
+  readonly clock: Clock;
+  /** Runs waiting for external acquisitions, shared with the VT protocol. */
+  readonly holds: ExternalHolds;
   readonly store: DocumentStore;
   readonly instruments: { all(): Instrument[] };
   readonly tokens: ReadonlyMap<string, TokenHolder>;
@@ -48,6 +54,7 @@ export async function buildApi(deps: ApiDeps, options: { logger?: boolean } = {}
     await protocolRoutes(scoped, deps);
     await runRoutes(scoped, deps);
     await liveRoutes(scoped, deps);
+    await uploadRoutes(scoped, deps);
     if (deps.dashboardDir) await dashboardRoutes(scoped, deps.dashboardDir);
   });
   app.get('/docs/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -57,7 +57,11 @@ export function parseLabConfig(text: string, file: string, env: NodeJS.ProcessEn
   });
 
   const dir = path.dirname(path.resolve(file));
-  const resolved: LabConfig = { ...config, store: { ...config.store, path: path.resolve(dir, config.store.path) } };
+  const resolved: LabConfig = {
+    ...config,
+    store: { ...config.store, path: path.resolve(dir, config.store.path) },
+    ...(config.ingest && { ingest: { folder: path.resolve(dir, config.ingest.folder) } }),
+  };
   return { file, config: resolved, tokens };
 }
 
@@ -99,6 +103,11 @@ function semanticProblem(config: LabConfig): { path: string; message: string } |
       if (seen.has(item.id)) return { path: where, message: `id "${item.id}" is used twice (also at ${seen.get(item.id)})` };
       seen.set(item.id, where);
     }
+  }
+  for (const [i, sim] of config.simulators.entries()) {
+    if (sim.kind !== 'potentiostat' || sim.inside === undefined) continue;
+    const host = config.simulators.find((s) => s.id === sim.inside);
+    if (!host || host.kind !== 'temperature') return { path: `/simulators/${i}/inside`, message: `no temperature simulator with id "${sim.inside}"` };
   }
   for (const [i, inst] of config.instruments.entries()) {
     if (inst.kind === 'potentiostat' && !(inst.limits.minV < inst.limits.maxV)) {

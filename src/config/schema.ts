@@ -83,6 +83,8 @@ const PotentiostatSimulatorSchema = Type.Object(
     noise: Type.Optional(
       Type.Object({ potentialV: Type.Number({ minimum: 0 }), currentA: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
     ),
+    /** A temperature simulator whose plant sets the cell's temperature (a pellet in a furnace or NMR probe). */
+    inside: Type.Optional(Type.String({ description: 'id of the temperature simulator the cell sits in' })),
     /** Overrides of the cell preset's parameters by name, e.g. `{ initialX: 0.3, diffusionCm2PerS: 5e-11 }`. */
     cellParameters: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'overrides of the cell preset (names as in simulators/potentiostat/cell/types.ts)' })),
     seed: Type.Optional(Type.Integer()),
@@ -139,6 +141,12 @@ export const LabConfigSchema = Type.Object(
         tokens: Type.Array(TokenSchema, { minItems: 1 }),
       },
       { additionalProperties: false },
+    ),
+    ingest: Type.Optional(
+      Type.Object(
+        { folder: Type.String({ description: 'folder the spectrometer software exports CSV results into, relative to the lab file' }) },
+        { additionalProperties: false },
+      ),
     ),
     simulators: Type.Array(SimulatorSchema, { default: [] }),
     instruments: Type.Array(InstrumentSchema, { minItems: 1 }),

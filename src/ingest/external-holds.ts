@@ -62,4 +62,3 @@ export class ExternalHolds {
 }
 
 /** The holds of this service process: the VT series waits here, uploads and the watched folder deliver here. */
-export const externalHolds = new ExternalHolds();

@@ -8,15 +8,20 @@ import { ScaledClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { LoadedConfig } from '../config/load.js';
 import { RunEngine } from '../engine/run-engine.js';
+import { attachLiveEisFit } from '../fits/live-eis.js';
 import { attachLiveGittFit } from '../fits/live-gitt.js';
+import { attachLiveVtFit } from '../fits/live-vt.js';
+import { ExternalHolds } from '../ingest/external-holds.js';
+import { ingestExternal } from '../ingest/ingest.js';
+import { WatchedFolder } from '../ingest/watched-folder.js';
 import { InstrumentRegistry } from '../instruments/registry.js';
-import { protocols } from '../protocols/index.js';
+import { createProtocols } from '../protocols/index.js';
 import type { DocumentStore } from '../store/document-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { StoreWriter } from '../store/writer.js';
 import { connectInstrument } from './instruments.js';
 import { closeInterruptedRuns } from './interrupted-runs.js';
-import { startSimulator, type RunningSimulator } from './simulators.js';
+import { placeCellInside, startSimulator, type RunningSimulator } from './simulators.js';
 
 export interface Lab {
   readonly loaded: LoadedConfig;
@@ -27,6 +32,8 @@ export interface Lab {
   readonly instruments: InstrumentRegistry;
   readonly engine: RunEngine;
   readonly simulators: readonly RunningSimulator[];
+  /** Where runs wait for external (NMR) acquisitions; the upload route and the watched folder end the waits. */
+  readonly holds: ExternalHolds;
   /** The API, when started with `api: true`; `url` is where it listens. */
   readonly api: FastifyInstance | null;
   readonly url: string | null;
@@ -68,12 +75,19 @@ export async function startLab(loaded: LoadedConfig, options: StartLabOptions): 
       await writer.close();
     });
     attachLiveGittFit(bus, logger);
+    attachLiveEisFit(bus, logger);
+    attachLiveVtFit(bus, logger);
 
     const simulators: RunningSimulator[] = [];
     for (const sim of config.simulators) {
       const running = await startSimulator(sim, { clock, logger });
       simulators.push(running);
       cleanups.push(() => running.close());
+    }
+    for (const sim of config.simulators) {
+      if (sim.kind !== 'potentiostat' || sim.inside === undefined) continue;
+      const unplace = placeCellInside(simulators.find((s) => s.id === sim.id)!, simulators.find((s) => s.id === sim.inside)!);
+      cleanups.push(async () => unplace());
     }
 
     const instruments = new InstrumentRegistry();
@@ -82,7 +96,8 @@ export async function startLab(loaded: LoadedConfig, options: StartLabOptions): 
       instruments.add(await connectInstrument(inst, { clock, logger, simulators }));
     }
 
-    const engine = new RunEngine({ bus, clock, logger, instruments, protocols });
+    const holds = new ExternalHolds();
+    const engine = new RunEngine({ bus, clock, logger, instruments, protocols: createProtocols({ holds }) });
     cleanups.push(() => engine.shutdown());
     // A failed store write must not go unnoticed: running runs are aborted (they stop safely).
     writer.failures$.subscribe((e) => {
@@ -90,14 +105,24 @@ export async function startLab(loaded: LoadedConfig, options: StartLabOptions): 
       void engine.shutdown(`store write failed: ${e.message}`);
     });
 
+    if (config.ingest) {
+      await mkdir(config.ingest.folder, { recursive: true });
+      const folder = await WatchedFolder.start({
+        dir: config.ingest.folder,
+        ingest: (submission) => ingestExternal({ bus, clock, runs: engine, holds }, submission),
+        logger,
+      });
+      cleanups.push(() => folder.close());
+    }
+
     let api: FastifyInstance | null = null;
     let url: string | null = null;
     if (options.api) {
-      api = await buildApi({ engine, bus, store, instruments, tokens: loaded.tokens, logger, dashboardDir: DASHBOARD_DIR });
+      api = await buildApi({ engine, bus, clock, holds, store, instruments, tokens: loaded.tokens, logger, dashboardDir: DASHBOARD_DIR });
       cleanups.push(() => api!.close());
       url = await api.listen({ host: config.api.host, port: options.port ?? config.api.port });
     }
-    return { loaded, clock, bus, store, writer, instruments, engine, simulators, api, url, close: closeAll };
+    return { loaded, clock, bus, store, writer, instruments, engine, simulators, holds, api, url, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;

@@ -10,6 +10,18 @@ export type RunningSimulator =
   | { readonly id: string; readonly kind: 'potentiostat'; readonly url: string; readonly simulator: PotentiostatSimulator; close(): Promise<void> }
   | { readonly id: string; readonly kind: 'temperature'; readonly url: string; readonly simulator: TemperatureSimulator; close(): Promise<void> };
 
+/**
+ * Puts a simulated cell inside a simulated furnace or NMR probe: the cell's
+ * temperature follows the plant's true temperature. Returns the unsubscribe.
+ */
+export function placeCellInside(cellSim: RunningSimulator, host: RunningSimulator): () => void {
+  if (cellSim.kind !== 'potentiostat' || host.kind !== 'temperature') throw new Error(`${cellSim.id} cannot sit inside ${host.id}`);
+  const cell = cellSim.simulator.cell;
+  cell.setTemperatureK(host.simulator.simulation.snapshot().trueTemperatureK);
+  const subscription = host.simulator.simulation.state$.subscribe((s) => cell.setTemperatureK(s.trueTemperatureK));
+  return () => subscription.unsubscribe();
+}
+
 export async function startSimulator(config: SimulatorConfig, deps: { clock: Clock; logger: Logger }): Promise<RunningSimulator> {
   if (config.kind === 'potentiostat') {
     const simulator = await startPotentiostatSimulator(

@@ -10,7 +10,8 @@ import { ScaledClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { RunEngine } from '../../src/engine/run-engine.js';
 import { InstrumentRegistry } from '../../src/instruments/registry.js';
-import { protocols } from '../../src/protocols/index.js';
+import { ExternalHolds } from '../../src/ingest/external-holds.js';
+import { createProtocols } from '../../src/protocols/index.js';
 import type { DocumentStore } from '../../src/store/document-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
@@ -29,12 +30,14 @@ describe('HTTP API', () => {
     store = await openSqliteStore(path.join(dir, 'lab.db'));
     bus = new DocumentBus(silentLogger);
     const instruments = new InstrumentRegistry();
-    const engine = new RunEngine({ bus, clock: new ScaledClock(1), logger: silentLogger, instruments, protocols });
+    const holds = new ExternalHolds();
+    const clock = new ScaledClock(1);
+    const engine = new RunEngine({ bus, clock, logger: silentLogger, instruments, protocols: createProtocols({ holds }) });
     const tokens = new Map([
       [VIEWER, { role: 'viewer' as const, name: 'dashboard' }],
       [OPERATOR, { role: 'operator' as const, name: 'alice' }],
     ]);
-    app = await buildApi({ engine, bus, store, instruments, tokens, logger: silentLogger });
+    app = await buildApi({ engine, bus, clock, holds, store, instruments, tokens, logger: silentLogger });
     // A finished run in the store, as the writer would have put it there.
     await store.append([
       { kind: 'run-start', runId: 'r1', timestampNs: 1_000_000_000n, protocol: 'gitt@1', parameters: {}, metadata: { sample: 'x' }, instruments: {} },

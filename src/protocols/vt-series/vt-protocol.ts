@@ -1,6 +1,6 @@
 import { nsToS } from '../../core/clock.js';
 import type { SampleConfig } from '../../config/schema.js';
-import { externalHolds, type ExternalDelivery, type ExternalHolds } from '../../ingest/external-holds.js';
+import type { ExternalDelivery, ExternalHolds } from '../../ingest/external-holds.js';
 import type { PotentiostatInstrument } from '../../instruments/potentiostat-instrument.js';
 import type { TemperatureInstrument } from '../../instruments/temperature-instrument.js';
 import { planEisSweep, potentiostat, runEisSweep, type EisSweepOutcome } from '../eis/eis-protocol.js';
@@ -22,7 +22,7 @@ interface StepMeasurement {
 
 /**
  * The VT series protocol bound to the holds where it waits for external
- * acquisitions (tests pass their own; the service uses `vtSeriesProtocol`).
+ * acquisitions (the lab owns one `ExternalHolds` and shares it with the upload route and the watched folder).
  */
 export function createVtSeriesProtocol(deps: { holds: ExternalHolds }): ProtocolDefinition {
   return {
@@ -41,7 +41,6 @@ export function createVtSeriesProtocol(deps: { holds: ExternalHolds }): Protocol
   };
 }
 
-export const vtSeriesProtocol = createVtSeriesProtocol({ holds: externalHolds });
 
 /** The temperature program, the sweep and the hold in SI units, checked against every instrument's limits. */
 export function planVtSeries(input: VtSeriesParametersInput, lab: InstrumentLookup): VtSeriesPlan {
