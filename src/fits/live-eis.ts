@@ -149,7 +149,9 @@ export function analyzeSweep(plan: EisPlan, measured: ImpedanceSpectrum, provena
 
   const geometry = pelletGeometry(plan);
   const derived = deriveConductivity(circuit, fit, geometry, warnings);
-  const ok = fit.converged && fit.parameters.every((p) => !p.atBound) && (kk?.pass ?? false) && relativeResidual <= MAX_RELATIVE_RESIDUAL;
+  // A CPE exponent at its bound 1 is an ideal capacitor, a physical answer; any other bound means the fit is cornered.
+  const cornered = fit.parameters.some((p) => p.atBound && !(/^CPE\d+_1$/.test(p.name) && p.value >= 1 - 1e-9));
+  const ok = fit.converged && !cornered && (kk?.pass ?? false) && relativeResidual <= MAX_RELATIVE_RESIDUAL;
   return {
     ...base,
     circuit: fit.circuit,

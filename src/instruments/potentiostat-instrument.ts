@@ -1,8 +1,7 @@
 import type { PotentiostatInstrumentConfig, PotentiostatLimits, SampleConfig } from '../config/schema.js';
-import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { EngineError } from '../engine/errors.js';
-import type { ConnectionState, Instrument, InstrumentStatus } from './instrument.js';
+import { BaseInstrument } from './base-instrument.js';
 import type { PotentiostatDevice, PotentiostatSample, PotentiostatStep, StepOutcome } from './potentiostat-device.js';
 
 /**
@@ -11,20 +10,27 @@ import type { PotentiostatDevice, PotentiostatSample, PotentiostatStep, StepOutc
  * than allowed is refused before it is sent, and a sample outside the voltage
  * window aborts the step at once.
  */
-export class PotentiostatInstrument implements Instrument {
-  private runId: string | null = null;
-  private connection: ConnectionState = 'connecting';
-  private identity: Record<string, unknown> | null = null;
-  private lastError: string | null = null;
+export class PotentiostatInstrument extends BaseInstrument<PotentiostatInstrumentConfig> {
+  protected readonly safeStateFailure = 'could not switch the cell off';
 
   constructor(
-    readonly config: PotentiostatInstrumentConfig,
+    config: PotentiostatInstrumentConfig,
     readonly device: PotentiostatDevice,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    super(config, logger);
+  }
 
-  get id(): string {
-    return this.config.id;
+  protected identify(): Promise<object> {
+    return this.device.identify();
+  }
+
+  protected enterSafeState(): Promise<void> {
+    return this.device.cellOff();
+  }
+
+  protected closeDevice(): Promise<void> {
+    return this.device.close();
   }
 
   get limits(): PotentiostatLimits {
@@ -35,40 +41,9 @@ export class PotentiostatInstrument implements Instrument {
     return this.config.sample;
   }
 
-  async connect(): Promise<void> {
-    try {
-      this.identity = { ...(await this.device.identify()) };
-      this.connection = 'connected';
-      this.lastError = null;
-    } catch (e) {
-      this.connection = 'error';
-      this.lastError = errorMessage(e);
-      throw e;
-    }
-  }
 
-  /** Called by the driver layer when the link drops. */
-  markDisconnected(reason: string): void {
-    this.connection = 'disconnected';
-    this.lastError = reason;
-  }
 
-  status(): InstrumentStatus {
-    return {
-      id: this.id,
-      kind: 'potentiostat',
-      driver: this.config.driver,
-      transport: this.config.transport,
-      connection: this.connection,
-      runId: this.runId,
-      identity: this.identity,
-      lastError: this.lastError,
-    };
-  }
 
-  claim(runId: string | null): void {
-    this.runId = runId;
-  }
 
   /** Checks a step against the hard limits before anything is sent. */
   checkStep(step: PotentiostatStep): void {
@@ -122,20 +97,5 @@ export class PotentiostatInstrument implements Instrument {
     } finally {
       signal.removeEventListener('abort', forward);
     }
-  }
-
-  async safe(): Promise<void> {
-    try {
-      await this.device.cellOff();
-    } catch (e) {
-      this.lastError = `could not switch the cell off: ${errorMessage(e)}`;
-      this.logger.error({ instrument: this.id, err: errorMessage(e) }, 'could not switch the cell off');
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.safe();
-    await this.device.close();
-    this.connection = 'disconnected';
   }
 }

@@ -1,10 +1,9 @@
 import { LimitedTemperatureController, type TemperatureLimits } from '../../drivers/temperature/temperature-limits.js';
 import type { TemperatureController, TemperatureReading } from '../../drivers/temperature/temperature-controller.js';
 import type { TemperatureInstrumentConfig } from '../config/schema.js';
-import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { EngineError } from '../engine/errors.js';
-import type { ConnectionState, Instrument, InstrumentStatus } from './instrument.js';
+import { BaseInstrument } from './base-instrument.js';
 
 /**
  * A temperature controller of the lab (furnace, NMR VT unit): the driver
@@ -13,62 +12,29 @@ import type { ConnectionState, Instrument, InstrumentStatus } from './instrument
  * leave the limits never starts; the guard refuses again at send time.
  * `safe()` sends the safe ramp and setpoint and never throws.
  */
-export class TemperatureInstrument implements Instrument {
+export class TemperatureInstrument extends BaseInstrument<TemperatureInstrumentConfig> {
   private readonly guarded: LimitedTemperatureController;
-  private runId: string | null = null;
-  private connection: ConnectionState = 'connecting';
-  private identity: Record<string, unknown> | null = null;
-  private lastError: string | null = null;
+  protected readonly safeStateFailure = 'could not send the safe setpoint';
 
-  constructor(
-    readonly config: TemperatureInstrumentConfig,
-    controller: TemperatureController,
-    private readonly logger: Logger,
-  ) {
+  constructor(config: TemperatureInstrumentConfig, controller: TemperatureController, logger: Logger) {
+    super(config, logger);
     this.guarded = new LimitedTemperatureController(controller, config.limits);
-  }
-
-  get id(): string {
-    return this.config.id;
   }
 
   get limits(): TemperatureLimits {
     return this.guarded.limits;
   }
 
-  async connect(): Promise<void> {
-    try {
-      this.identity = { ...(await this.guarded.identify()) };
-      this.connection = 'connected';
-      this.lastError = null;
-    } catch (e) {
-      this.connection = 'error';
-      this.lastError = errorMessage(e);
-      throw e;
-    }
+  protected identify(): Promise<object> {
+    return this.guarded.identify();
   }
 
-  /** Called by the driver layer when the link drops. */
-  markDisconnected(reason: string): void {
-    this.connection = 'disconnected';
-    this.lastError = reason;
+  protected enterSafeState(): Promise<void> {
+    return this.guarded.safeState();
   }
 
-  status(): InstrumentStatus {
-    return {
-      id: this.id,
-      kind: 'temperature',
-      driver: this.config.driver,
-      transport: this.config.transport,
-      connection: this.connection,
-      runId: this.runId,
-      identity: this.identity,
-      lastError: this.lastError,
-    };
-  }
-
-  claim(runId: string | null): void {
-    this.runId = runId;
+  protected closeDevice(): Promise<void> {
+    return this.guarded.close();
   }
 
   /** Refuses a setpoint outside the hard limits (LIMIT_EXCEEDED) without touching the instrument. */
@@ -103,20 +69,5 @@ export class TemperatureInstrument implements Instrument {
     this.checkSetpoint(setpointK);
     await this.guarded.setRampRate(rampKPerMin);
     await this.guarded.setSetpoint(setpointK);
-  }
-
-  async safe(): Promise<void> {
-    try {
-      await this.guarded.safeState();
-    } catch (e) {
-      this.lastError = `could not send the safe setpoint: ${errorMessage(e)}`;
-      this.logger.error({ instrument: this.id, err: errorMessage(e) }, 'could not send the safe setpoint');
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.safe();
-    await this.guarded.close();
-    this.connection = 'disconnected';
   }
 }
