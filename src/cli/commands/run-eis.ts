@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadLabConfig } from '../../config/load.js';
-import { toJsonSafe, type FitResult } from '../../core/documents.js';
-import type { Lab } from '../../lab/lab.js';
-import { startLab } from '../../lab/lab.js';
+import type { FitResult } from '../../core/documents.js';
 import type { EisParametersInput, EisSweepInput } from '../../protocols/eis/eis-parameters.js';
-import { UsageError, type CliCommand, type CliIo } from '../command.js';
-import { DEFAULT_LAB_FILE, stderrLogger, untilSignal } from './start.js';
+import { UsageError, type CliCommand } from '../command.js';
+import { runProtocolFromCli } from '../run-protocol.js';
 
 /** Options of one sweep, shared by `run eis` and `run vt`. */
 export const EIS_SWEEP_OPTIONS = {
@@ -89,38 +86,6 @@ export function describeEisFit(fit: FitResult): string {
  * (`onFit` formats them; `--json` collects them instead) and closes the lab.
  * Returns the exit code: 0 when the run completed.
  */
-export async function runProtocolFromCli(
-  io: CliIo,
-  options: { config?: string; json?: boolean; debug?: boolean },
-  protocol: string,
-  parameters: unknown,
-  onFit: (fit: FitResult) => string | null,
-  summary: (fits: FitResult[]) => Record<string, unknown>,
-): Promise<number> {
-  const logger = stderrLogger(io, options.debug);
-  const lab: Lab = await startLab(await loadLabConfig(options.config ?? DEFAULT_LAB_FILE), { logger, api: false });
-  const fits: FitResult[] = [];
-  try {
-    lab.bus.attach('cli-progress', (d) => {
-      if (d.kind === 'progress' && !options.json) io.stdout(`${d.message}\n`);
-      if (d.kind === 'fit') {
-        fits.push(d);
-        const line = options.json ? null : onFit(d);
-        if (line) io.stdout(line);
-      }
-    });
-    const info = lab.engine.start({ protocol, parameters, metadata: { startedBy: 'cli' } });
-    void untilSignal().then(() => lab.engine.abort(info.runId, 'interrupted (Ctrl-C)'));
-    const stop = await lab.engine.whenDone(info.runId);
-    const result = { runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, readings: stop.readings, ...summary(fits) };
-    if (options.json) io.stdout(`${JSON.stringify(toJsonSafe(result))}\n`);
-    else io.stdout(`run ${info.runId}: ${stop.exitStatus} (${stop.reason}), ${stop.readings} readings stored in ${lab.loaded.config.store.path}\n`);
-    return stop.exitStatus === 'success' ? 0 : 1;
-  } finally {
-    await lab.close();
-  }
-}
-
 export const runEisCommand: CliCommand = {
   name: 'run eis',
   summary: 'Run EIS sweeps on a potentiostat of a lab file, printing each sweep’s fit (circuit, Kramers-Kronig, conductivity)',

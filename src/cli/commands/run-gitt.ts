@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadLabConfig } from '../../config/load.js';
-import { toJsonSafe } from '../../core/documents.js';
-import { startLab } from '../../lab/lab.js';
+import { formatQuantity } from '../../core/units.js';
 import type { GittParametersInput } from '../../protocols/gitt/gitt-parameters.js';
 import { UsageError, type CliCommand } from '../command.js';
-import { DEFAULT_LAB_FILE, stderrLogger, untilSignal } from './start.js';
+import { runProtocolFromCli } from '../run-protocol.js';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -69,30 +67,18 @@ export const runGittCommand: CliCommand = {
       throw new UsageError((e as Error).message);
     }
     const parameters = gittParametersFromOptions(values);
-    const logger = stderrLogger(io, values.debug);
-    const lab = await startLab(await loadLabConfig(values.config ?? DEFAULT_LAB_FILE), { logger, api: false });
-    const pulses: Record<string, unknown>[] = [];
-    try {
-      lab.bus.attach('cli-progress', (d) => {
-        if (d.kind === 'progress' && !values.json) io.stdout(`${d.message}${d.etaS !== null ? ` (ETA ${(d.etaS / 60).toFixed(1)} min lab time)` : ''}\n`);
-        if (d.kind === 'fit' && d.method === 'gitt') {
-          pulses.push(d.result);
-          if (!values.json) {
-            const r = d.result as Record<string, number | null>;
-            const f = (x: number | null | undefined, unit: string) => (x === null || x === undefined ? 'n/a' : `${x.toPrecision(4)} ${unit}`);
-            io.stdout(`  pulse ${r.index}: E0 ${f(r.e0V, 'V')}, Es ${f(r.esV, 'V')}, R ${f(r.resistanceOhm, 'ohm')}, D ${f(r.diffusionCm2PerS, 'cm2/s')}\n`);
-          }
-        }
-      });
-      const info = lab.engine.start({ protocol: 'gitt', parameters, metadata: { startedBy: 'cli' } });
-      const interrupted = untilSignal().then(() => lab.engine.abort(info.runId, 'interrupted (Ctrl-C)'));
-      void interrupted;
-      const stop = await lab.engine.whenDone(info.runId);
-      if (values.json) io.stdout(`${JSON.stringify(toJsonSafe({ runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, readings: stop.readings, pulses }))}\n`);
-      else io.stdout(`run ${info.runId}: ${stop.exitStatus} (${stop.reason}), ${stop.readings} readings stored in ${lab.loaded.config.store.path}\n`);
-      return stop.exitStatus === 'success' ? 0 : 1;
-    } finally {
-      await lab.close();
-    }
+    const f = (x: unknown, unit: string) => (typeof x === 'number' ? formatQuantity(x, unit) : 'n/a');
+    return runProtocolFromCli(
+      io,
+      values,
+      'gitt',
+      parameters,
+      (fit) => {
+        if (fit.method !== 'gitt') return null;
+        const r = fit.result;
+        return `  pulse ${fit.index}: E0 ${f(r.e0V, 'V')}, Es ${f(r.esV, 'V')}, IR ${f(r.irDropV, 'V')}, R ${f(r.resistanceOhm, 'ohm')}, D ${typeof r.diffusionCm2PerS === 'number' ? `${r.diffusionCm2PerS.toPrecision(3)} cm2/s` : 'n/a'}\n`;
+      },
+      (fits) => ({ pulses: fits.filter((fit) => fit.method === 'gitt').map((fit) => fit.result) }),
+    );
   },
 };

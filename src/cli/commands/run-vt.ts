@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import type { FitResult } from '../../core/documents.js';
 import type { VtSeriesParametersInput } from '../../protocols/vt-series/vt-parameters.js';
 import { UsageError, type CliCommand } from '../command.js';
-import { describeEisFit, EIS_SWEEP_OPTIONS, EIS_SWEEP_USAGE, eisSweepFromOptions, runProtocolFromCli } from './run-eis.js';
+import { describeEisFit, EIS_SWEEP_OPTIONS, EIS_SWEEP_USAGE, eisSweepFromOptions } from './run-eis.js';
+import { runProtocolFromCli } from '../run-protocol.js';
 
 const OPTIONS = {
   config: { type: 'string' },

@@ -1,0 +1,45 @@
+import { loadLabConfig } from '../config/load.js';
+import type { FitResult } from '../core/documents.js';
+import { toJsonSafe } from '../core/documents.js';
+import { formatQuantity } from '../core/units.js';
+import { startLab, type Lab } from '../lab/lab.js';
+import type { CliIo } from './command.js';
+import { DEFAULT_LAB_FILE, stderrLogger, untilSignal } from './commands/start.js';
+
+/**
+ * Runs one protocol headless on the lab of a lab file: progress and each fit
+ * (as `onFit` words it) on stdout, or one JSON result with `--json`; Ctrl-C
+ * aborts the run (instruments to their safe state). Exit code 0 on success.
+ */
+export async function runProtocolFromCli(
+  io: CliIo,
+  options: { config?: string; json?: boolean; debug?: boolean },
+  protocol: string,
+  parameters: unknown,
+  onFit: (fit: FitResult) => string | null,
+  summary: (fits: FitResult[]) => Record<string, unknown>,
+): Promise<number> {
+  const logger = stderrLogger(io, options.debug);
+  const lab: Lab = await startLab(await loadLabConfig(options.config ?? DEFAULT_LAB_FILE), { logger, api: false });
+  const fits: FitResult[] = [];
+  try {
+    lab.bus.attach('cli-progress', (d) => {
+      if (d.kind === 'progress' && !options.json) io.stdout(`${d.message}${d.etaS !== null && d.etaS > 0 ? ` (ETA ${formatQuantity(d.etaS, 's')} lab time)` : ''}\n`);
+      if (d.kind === 'fit') {
+        fits.push(d);
+        const line = options.json ? null : onFit(d);
+        if (line) io.stdout(line);
+      }
+    });
+    const info = lab.engine.start({ protocol, parameters, metadata: { startedBy: 'cli' } });
+    void untilSignal().then(() => lab.engine.abort(info.runId, 'interrupted (Ctrl-C)'));
+    const stop = await lab.engine.whenDone(info.runId);
+    const result = { runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, readings: stop.readings, ...summary(fits) };
+    if (options.json) io.stdout(`${JSON.stringify(toJsonSafe(result))}\n`);
+    else io.stdout(`run ${info.runId}: ${stop.exitStatus} (${stop.reason}), ${stop.readings} readings stored in ${lab.loaded.config.store.path}\n`);
+    return stop.exitStatus === 'success' ? 0 : 1;
+  } finally {
+    await lab.close();
+  }
+}
+

@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCell, type InsertionCellParameters } from '../../simulators/potentiostat/cell/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/operando.js', import.meta.url));
+
+/** Runs the CLI as a user does; resolves with the exit code and both streams. */
+async function operando(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('operando CLI, end to end', () => {
+  let dir: string;
+  let labFile: string;
+  const truth = createCell('LixV2O5').parameters as InsertionCellParameters;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'operando-cli-'));
+    labFile = path.join(dir, 'lab.yaml');
+    await writeFile(
+      labFile,
+      `lab: { name: cli test lab, timeScale: 20000 }
+store: { kind: sqlite, path: lab.db }
+api: { port: 0, tokens: [ { name: op, role: operator, token: operator-token-cli-0001 } ] }
+simulators:
+  - { id: cell, kind: potentiostat, cell: LixV2O5, link: pty, seed: 3, noise: { potentialV: 0.00002, currentA: 1.0e-10 }, cellParameters: { initialX: 0.3 } }
+  - { id: pellet, kind: potentiostat, cell: LAGP-pellet, link: tcp, seed: 4 }
+instruments:
+  - { id: pstat1, kind: potentiostat, driver: methodscript, transport: sim://cell, limits: { minV: 2.0, maxV: 4.0, maxAbsCurrentA: 0.005 } }
+  - { id: pstat2, kind: potentiostat, driver: methodscript, transport: sim://pellet, limits: { minV: -1, maxV: 1, maxAbsCurrentA: 0.001 } }
+`,
+    );
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs a GITT headless, then reanalyses its data offline with analyze gitt', async () => {
+    const currentA = -(0.01 * truth.capacityPerUnitXMAh * 3.6) / 120;
+    const gitt = await operando(
+      'run', 'gitt', '--config', labFile, '--instrument', 'pstat1', `--current=${currentA}`, '--pulse', '2 min', '--rest', '5 h',
+      '--pulses', '3', '--sample-interval', '2 s', '--rest-sample-interval', '1 min', '--initial-rest', '1 h', '--json',
+    );
+    expect(gitt.code).toBe(0);
+    const result = JSON.parse(gitt.stdout) as { runId: string; exitStatus: string; pulses: Array<{ diffusionCm2PerS: number }> };
+    expect(result.exitStatus).toBe('success');
+    expect(result.pulses).toHaveLength(3);
+
+    // Export the stored run as the CSV a user would hand to analyze gitt.
+    const store = await openSqliteStore(path.join(dir, 'lab.db'));
+    const run = (await store.getRun(result.runId))!;
+    const series = await store.queryReadings({ runId: result.runId, instrument: 'pstat1' });
+    await store.close();
+    const currentAt = new Map<bigint, number>();
+    for (const s of series) if (s.quantity === 'current' && !s.downsampled) for (const p of s.points) currentAt.set(p.timestampNs, p.value);
+    const potential = series.find((s) => s.quantity === 'potential')!;
+    if (potential.downsampled) throw new Error('expected raw points');
+    const rows = potential.points.map((p) => `${Number(p.timestampNs - run.startNs) / 1e9},${p.value},${currentAt.get(p.timestampNs) ?? 0}`);
+    await writeFile(path.join(dir, 'gitt.csv'), `time_s,voltage_v,current_a\n${rows.join('\n')}\n`);
+    await writeFile(path.join(dir, 'params.json'), JSON.stringify({ particleRadiusCm: truth.particleRadiusCm }));
+
+    const analysis = await operando('analyze', 'gitt', path.join(dir, 'gitt.csv'), '--params', path.join(dir, 'params.json'), '--json');
+    expect(analysis.code).toBe(0);
+    const { pulses, warnings } = JSON.parse(analysis.stdout) as { pulses: Array<Record<string, number | null>>; warnings: string[] };
+    expect(Array.isArray(warnings)).toBe(true);
+    expect(pulses).toHaveLength(3);
+    for (const key of ['index', 'startS', 'durationS', 'currentA', 'e0V', 'esV', 'dEsV', 'dEtV', 'irDropV', 'resistanceOhm', 'diffusionCm2PerS', 'diffusionSqrtTCm2PerS', 'sqrtTR2']) {
+      expect(pulses[0]).toHaveProperty(key);
+    }
+    pulses.forEach((p, k) => {
+      expect(p.diffusionCm2PerS! / truth.diffusionCm2PerS).toBeGreaterThan(0.7);
+      expect(p.diffusionCm2PerS! / truth.diffusionCm2PerS).toBeLessThan(1.3);
+      // Offline and live analyses are one implementation: the same data give the same D.
+      expect(p.diffusionCm2PerS).toBeCloseTo(result.pulses[k]!.diffusionCm2PerS, 15);
+    });
+  });
+
+  it('runs an EIS sweep on the simulated pellet and prints the fit as JSON', async () => {
+    const eis = await operando('run', 'eis', '--config', labFile, '--instrument', 'pstat2', '--start', '1 MHz', '--end', '10 Hz', '--points-per-decade', '6', '--circuit', 'p(R1,CPE1)-p(R2,CPE2)-CPE3', '--json');
+    expect(eis.code).toBe(0);
+    const out = JSON.parse(eis.stdout) as { exitStatus: string; sweeps: Array<{ ok: boolean; conductivitySPerCm: number; kk: { pass: boolean } }> };
+    expect(out.exitStatus).toBe('success');
+    expect(out.sweeps).toHaveLength(1);
+    const [sweep] = out.sweeps;
+    expect(sweep).toMatchObject({ ok: true, kk: { pass: true } });
+    const pellet = createCell('LAGP-pellet');
+    expect(sweep!.conductivitySPerCm / pellet.trueConductivitySPerCm()).toBeCloseTo(1, 1);
+  });
+
+  it('stops start-up on an invalid lab file with the file, the path and the problem, and no stack trace', async () => {
+    const bad = path.join(dir, 'bad.yaml');
+    await writeFile(bad, (await readFile(labFile, 'utf8')).replace('maxAbsCurrentA: 0.005', 'maxAbsCurrentA: lots'));
+    const start = await operando('start', '--config', bad);
+    expect(start.code).toBe(1);
+    expect(start.stderr).toContain(`${bad}: /instruments/0/limits/maxAbsCurrentA: expected number`);
+    expect(start.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('answers bad usage with exit code 2 and the usage line', async () => {
+    const r = await operando('run', 'gitt', '--instrument', 'pstat1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--current is required/);
+    expect(r.stderr).toMatch(/usage: operando run gitt/);
+  });
+});
