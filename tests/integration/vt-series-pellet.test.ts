@@ -1,82 +1,38 @@
-import type { Subscription } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MethodScriptPotentiostat } from '../../drivers/potentiostat/methodscript/potentiostat.js';
-import { EurothermController } from '../../drivers/temperature/eurotherm/eurotherm-controller.js';
-import type { PotentiostatInstrumentConfig, TemperatureInstrumentConfig } from '../../src/config/schema.js';
-import { DocumentBus } from '../../src/core/bus.js';
-import { ScaledClock } from '../../src/core/clock.js';
-import type { Document, FitResult } from '../../src/core/documents.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { RunEngine } from '../../src/engine/run-engine.js';
-import { attachLiveEisFit } from '../../src/fits/live-eis.js';
-import { attachLiveVtFit } from '../../src/fits/live-vt.js';
-import { ExternalHolds } from '../../src/ingest/external-holds.js';
-import { PotentiostatInstrument } from '../../src/instruments/potentiostat-instrument.js';
-import { InstrumentRegistry } from '../../src/instruments/registry.js';
-import { TemperatureInstrument } from '../../src/instruments/temperature-instrument.js';
+import type { FitResult } from '../../src/core/documents.js';
+import type { TemperatureInstrument } from '../../src/instruments/temperature-instrument.js';
 import type { VtSeriesParametersInput, VtStepResult } from '../../src/protocols/vt-series/vt-parameters.js';
-import { createVtSeriesProtocol } from '../../src/protocols/vt-series/vt-protocol.js';
-import { openTransport } from '../../src/transport/index.js';
 import type { PelletCell } from '../../simulators/potentiostat/cell/index.js';
-import { startPotentiostatSimulator, type PotentiostatSimulator } from '../../simulators/potentiostat/start-potentiostat-simulator.js';
-import { EurothermSimulator } from '../../simulators/temperature/eurotherm/eurotherm-simulator.js';
-import { FURNACE } from '../../simulators/temperature/presets.js';
+import { OPERATOR_TOKEN, startTestLab, VIEWER_TOKEN, type LabFixture } from '../support/lab-fixture.js';
 
 /** Lab time 1200x real time: the series of about three lab hours takes seconds. */
 const SCALE = 1200;
 const SETPOINTS_K = [296, 302, 308, 314];
 
-describe('VT series with EIS at each temperature: the LAGP pellet in the simulated furnace', () => {
-  let clock: ScaledClock;
-  let furnace: EurothermSimulator;
-  let potentiostat: PotentiostatSimulator;
-  let coupling: Subscription;
-  let instruments: InstrumentRegistry;
-  let bus: DocumentBus;
-  let engine: RunEngine;
-  let docs: Document[];
+/**
+ * Issue 4's acceptance run, through the lab file and the HTTP API: the LAGP
+ * pellet sits in the simulated furnace (`inside:`), a VT series with an EIS
+ * sweep at each settled temperature is started by an operator, and the
+ * Arrhenius fit of sigma*T recovers the pellet's bulk activation energy.
+ */
+describe('VT series with EIS at each temperature: the LAGP pellet in the simulated furnace, over the API', () => {
+  let fixture: LabFixture;
 
   beforeEach(async () => {
-    clock = new ScaledClock(SCALE);
-    furnace = await EurothermSimulator.start({ clock, preset: FURNACE, seed: 21, link: 'tcp' });
-    potentiostat = await startPotentiostatSimulator({ cell: 'LAGP-pellet', link: 'tcp', seed: 22 }, clock);
-    const cell = potentiostat.cell as PelletCell;
-    // The pellet sits in the furnace: its temperature is the plant's.
-    cell.setTemperatureK(furnace.simulation.snapshot().trueTemperatureK);
-    coupling = furnace.simulation.state$.subscribe((s) => cell.setTemperatureK(s.trueTemperatureK));
-
-    const furnaceConfig: TemperatureInstrumentConfig = { id: 'furnace1', kind: 'temperature', driver: 'eurotherm', transport: furnace.url, limits: FURNACE.limits };
-    const pstatConfig: PotentiostatInstrumentConfig = {
-      id: 'pstat2',
-      kind: 'potentiostat',
-      driver: 'methodscript',
-      transport: potentiostat.url,
-      limits: { minV: -1, maxV: 1, maxAbsCurrentA: 1e-3 },
-      sample: { name: 'LAGP pellet', thicknessCm: cell.parameters.thicknessCm, areaCm2: cell.parameters.areaCm2 },
-    };
-    const controller = new TemperatureInstrument(furnaceConfig, await EurothermController.open(furnace.url), silentLogger);
-    const pstat = new PotentiostatInstrument(pstatConfig, new MethodScriptPotentiostat(await openTransport(potentiostat.url), { clock, logger: silentLogger }), silentLogger);
-    await controller.connect();
-    await pstat.connect();
-    instruments = new InstrumentRegistry();
-    instruments.add(controller);
-    instruments.add(pstat);
-
-    bus = new DocumentBus(silentLogger);
-    docs = [];
-    bus.attach('test-recorder', (d) => docs.push(d));
-    attachLiveEisFit(bus, silentLogger);
-    attachLiveVtFit(bus, silentLogger);
-    engine = new RunEngine({ bus, clock, logger: silentLogger, instruments, protocols: [createVtSeriesProtocol({ holds: new ExternalHolds() })] });
+    fixture = await startTestLab(
+      `simulators:
+  - { id: furnace-sim, kind: temperature, model: eurotherm, preset: furnace, link: tcp, seed: 21 }
+  - { id: pellet-sim, kind: potentiostat, cell: LAGP-pellet, link: tcp, seed: 22, inside: furnace-sim }
+instruments:
+  - { id: furnace1, kind: temperature, driver: eurotherm, transport: sim://furnace-sim, limits: { minK: 250, maxK: 450, maxRampKPerMin: 10, safeK: 298.15 } }
+  - { id: pstat2, kind: potentiostat, driver: methodscript, transport: sim://pellet-sim, limits: { minV: -1, maxV: 1, maxAbsCurrentA: 0.001 } }
+`,
+      { timeScale: SCALE },
+    );
   });
 
   afterEach(async () => {
-    await engine?.shutdown();
-    coupling?.unsubscribe();
-    await instruments?.closeAll();
-    await potentiostat?.close();
-    await furnace?.close();
-    bus?.close();
+    await fixture?.close();
   });
 
   it('settles at 4 temperatures, sweeps at each, and recovers the bulk activation energy from the Arrhenius fit of sigma*T', async () => {
@@ -96,12 +52,27 @@ describe('VT series with EIS at each temperature: the LAGP pellet in the simulat
         circuit: 'p(R1,CPE1)-p(R2,CPE2)-CPE3',
       },
     };
-    const { runId } = engine.start({ protocol: 'vt-series', parameters });
-    const stop = await engine.whenDone(runId);
+    const response = await fetch(`${fixture.lab.url}/api/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ protocol: 'vt-series', parameters, metadata: { sample: 'LAGP pellet' } }),
+    });
+    expect(response.status).toBe(201);
+    const { runId } = (await response.json()) as { runId: string };
+    const stop = await fixture.lab.engine.whenDone(runId);
     expect(stop).toMatchObject({ exitStatus: 'success', reason: 'completed' });
+    await fixture.lab.writer.flush();
 
-    const fits = (method: string) => docs.filter((d): d is FitResult => d.kind === 'fit' && d.method === method);
-    const cell = potentiostat.cell as PelletCell;
+    // Everything below is read back from the store through the API, as a client would.
+    const fitsRes = await fetch(`${fixture.lab.url}/api/runs/${runId}/fits`, { headers: { authorization: `Bearer ${VIEWER_TOKEN}` } });
+    const all = ((await fitsRes.json()) as { fits: FitResult[] }).fits;
+    const fits = (method: string) => all.filter((d) => d.method === method);
+    const sim = fixture.lab.simulators.find((s) => s.id === 'pellet-sim')!;
+    if (sim.kind !== 'potentiostat') throw new Error('expected the pellet simulator');
+    const cell = sim.simulator.cell as PelletCell;
+    // The furnace is back at its safe setpoint.
+    const furnace = fixture.lab.instruments.get('furnace1') as TemperatureInstrument;
+    expect((await furnace.read()).setpointK).toBeCloseTo(furnace.limits.safeK, 1);
     const steps = fits('vt-step').map((f) => f.result as VtStepResult);
     expect(steps.map((s) => s.setpointK)).toEqual(SETPOINTS_K);
     for (const s of steps) {
