@@ -1,4 +1,5 @@
-import { bulkResistance, conductivitySPerCm, fittedArcs, type CellGeometry } from '../analysis/eis/derived.js';
+import { bulkResistance, conductivitySPerCm, fittedArcs, interfaceResistanceOhmCm2, predictedBarrierFor, type CellGeometry, type FittedArc } from '../analysis/eis/derived.js';
+import { CATHODES, ELECTROLYTES, type Cathode, type Electrolyte } from '../analysis/eis/interface-potentials.js';
 import { Circuit } from '../analysis/eis/circuit.js';
 import { fitCircuit, type CircuitFitResult } from '../analysis/eis/fit.js';
 import { linKk, type LinKkResult } from '../analysis/eis/lin-kk.js';
@@ -149,6 +150,7 @@ export function analyzeSweep(plan: EisPlan, measured: ImpedanceSpectrum, provena
 
   const geometry = pelletGeometry(plan);
   const derived = deriveConductivity(circuit, fit, geometry, warnings);
+  const interfaceSummary = interfaceComparison(plan, derived.arcs);
   // A CPE exponent at its bound 1 is an ideal capacitor, a physical answer; any other bound means the fit is cornered.
   const cornered = fit.parameters.some((p) => p.atBound && !(/^CPE\d+_1$/.test(p.name) && p.value >= 1 - 1e-9));
   const ok = fit.converged && !cornered && (kk?.pass ?? false) && relativeResidual <= MAX_RELATIVE_RESIDUAL;
@@ -163,8 +165,32 @@ export function analyzeSweep(plan: EisPlan, measured: ImpedanceSpectrum, provena
     converged: fit.converged,
     kk: kkSummary,
     ...derived,
+    ...(interfaceSummary && { interface: interfaceSummary }),
     ok,
     warnings,
+  };
+}
+
+/**
+ * The measured interface resistance (arcs assigned to the interface) next to
+ * the intrinsic barrier tabulated for the sample's cathode | electrolyte pair
+ * at its state of charge (SCIENCE.md section 6), when the sample names them.
+ */
+function interfaceComparison(plan: EisPlan, arcs: readonly FittedArc[] | undefined) {
+  const s = plan.sample;
+  const interfaceArcs = (arcs ?? []).filter((a) => a.assignment === 'interface');
+  if (interfaceArcs.length === 0 && s?.cathode === undefined) return null;
+  const resistanceOhm = interfaceArcs.length > 0 ? interfaceArcs.reduce((sum, a) => sum + a.resistanceOhm, 0) : null;
+  const known = s?.cathode !== undefined && s.electrolyte !== undefined && s.socPercent !== undefined;
+  const barrier =
+    known && (CATHODES as readonly string[]).includes(s.cathode!) && (ELECTROLYTES as readonly string[]).includes(s.electrolyte!)
+      ? predictedBarrierFor({ cathode: s.cathode as Cathode, electrolyte: s.electrolyte as Electrolyte, socPercent: s.socPercent! })
+      : null;
+  return {
+    resistanceOhm,
+    resistanceOhmCm2: resistanceOhm !== null && s?.areaCm2 !== undefined ? interfaceResistanceOhmCm2(resistanceOhm, s.areaCm2) : null,
+    sample: known ? { cathode: s.cathode, electrolyte: s.electrolyte, socPercent: s.socPercent } : null,
+    predictedBarrier: barrier,
   };
 }
 
@@ -174,7 +200,7 @@ function pelletGeometry(plan: EisPlan): CellGeometry | null {
 }
 
 /** Arcs, bulk resistance and conductivity with its standard error (from the resistors' errors, in quadrature). */
-function deriveConductivity(circuit: Circuit, fit: CircuitFitResult, geometry: CellGeometry | null, warnings: string[]): Record<string, unknown> {
+function deriveConductivity(circuit: Circuit, fit: CircuitFitResult, geometry: CellGeometry | null, warnings: string[]): { arcs?: FittedArc[] } & Record<string, unknown> {
   try {
     const arcs = fittedArcs(circuit, fit, geometry ?? undefined);
     const bulk = bulkResistance(circuit, fit, geometry ?? undefined);
