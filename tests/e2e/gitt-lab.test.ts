@@ -142,3 +142,82 @@ instruments:
     expect(lines).toHaveLength(stored.count + 1);
   });
 });
+
+describe('GITT control on the simulated lab: relaxation rests, pause, resume and abort over the API', () => {
+  let fixture: LabFixture;
+  const docs: Array<Record<string, unknown>> = [];
+  const waiters: Array<{ match: (d: Record<string, unknown>) => boolean; resolve: (d: Record<string, unknown>) => void }> = [];
+  /** Resolves with the first document, past or future, that matches. */
+  const waitFor = (match: (d: Record<string, unknown>) => boolean) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const seen = docs.find(match);
+      if (seen) resolve(seen);
+      else waiters.push({ match, resolve });
+    });
+  const control = (runId: string, action: string) =>
+    fetch(`${fixture.lab.url}/api/runs/${runId}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+
+  beforeAll(async () => {
+    fixture = await startTestLab(
+      `simulators:
+  - { id: cell-sim, kind: potentiostat, cell: LixV2O5, link: tcp, seed: 8, noise: { potentialV: 0.00002, currentA: 1.0e-10 }, cellParameters: { initialX: 0.3 } }
+instruments:
+  - { id: pstat1, kind: potentiostat, driver: methodscript, transport: sim://cell-sim, limits: { minV: 2.0, maxV: 4.0, maxAbsCurrentA: 0.005 } }
+`,
+      { timeScale: 20000 },
+    );
+    fixture.lab.bus.attach('test-recorder', (d) => {
+      const doc = d as unknown as Record<string, unknown>;
+      docs.push(doc);
+      for (const w of waiters.filter((x) => x.match(doc))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(doc);
+      }
+    });
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it('ends rests on the dV/dt criterion, pauses with the cell off, resumes, and aborts to open circuit', async () => {
+    const sim = fixture.lab.simulators[0]!;
+    if (sim.kind !== 'potentiostat') throw new Error('expected the potentiostat simulator');
+    const start = await fetch(`${fixture.lab.url}/api/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        protocol: 'gitt',
+        parameters: {
+          instrument: 'pstat1', current: '-200 uA', pulse: '2 min', pulses: 10, sampleInterval: '2 s', restSampleInterval: '1 min', initialRest: '30 min',
+          rest: { maxDvdt: '1 mV/h', window: '20 min', maxDuration: '20 h' },
+        },
+      }),
+    });
+    expect(start.status).toBe(201);
+    const { runId } = (await start.json()) as { runId: string };
+    const progress = (phase: string, step: number) => (d: Record<string, unknown>) => d.kind === 'progress' && d.runId === runId && d.phase === phase && d.step === step;
+
+    // Relaxation: the rest after pulse 1 ended on the criterion, well before its 20 h maximum.
+    const rest1 = await waitFor(progress('rest', 1));
+    const pulse2 = await waitFor(progress('pulse', 2));
+    const restHours = Number(BigInt(pulse2.timestampNs as bigint) - BigInt(rest1.timestampNs as bigint)) / 3.6e12;
+    expect(restHours).toBeGreaterThan(20 / 60);
+    expect(restHours).toBeLessThan(19);
+
+    expect((await control(runId, 'pause')).status).toBe(200);
+    await waitFor(progress('paused', 2));
+    expect(sim.simulator.status().cellOn).toBe(false);
+    expect(fixture.lab.engine.get(runId)?.state).toBe('paused');
+
+    expect((await control(runId, 'resume')).status).toBe(200);
+    await waitFor(progress('pulse', 3));
+    expect((await control(runId, 'abort')).status).toBe(200);
+    const stop = await fixture.lab.engine.whenDone(runId);
+    expect(stop.exitStatus).toBe('abort');
+    expect(stop.reason).toMatch(/aborted by operator/);
+    expect(sim.simulator.status().cellOn).toBe(false);
+    // Control of a finished run is refused as a conflict.
+    expect((await control(runId, 'resume')).status).toBe(409);
+  });
+});
