@@ -2,7 +2,9 @@
 // table of the selected run. Plain ES module, no build step; every request
 // carries the token the user typed (kept in sessionStorage only).
 const $ = (s) => document.querySelector(s);
-let token = sessionStorage.getItem('operando-token') ?? '';
+// A token in the fragment (`/dashboard/index.html#token=...`, never sent to the server) suits a lab's wall display.
+const fragmentToken = new URLSearchParams(location.hash.slice(1)).get('token');
+let token = fragmentToken ?? sessionStorage.getItem('operando-token') ?? '';
 let socket = null;
 let points = [];
 let liveRun = null;
@@ -42,7 +44,7 @@ async function refresh() {
       const td = document.createElement('td');
       const watch = document.createElement('button');
       watch.textContent = 'watch';
-      watch.onclick = () => watchRun(r.runId, BigInt(r.startNs ?? r.startedNs ?? 0));
+      watch.onclick = () => watchRun(r.runId, BigInt(r.startNs));
       td.append(watch);
       tr.append(td);
       return tr;
@@ -122,6 +124,13 @@ $('#login').onsubmit = async (ev) => {
 async function start() {
   try {
     await refresh();
+    // `#run=ID` (or `#run=latest`) opens that run's live view at once.
+    const wanted = new URLSearchParams(location.hash.slice(1)).get('run');
+    if (wanted) {
+      const { runs } = await api('/api/runs');
+      const run = wanted === 'latest' ? runs[0] : runs.find((r) => r.runId === wanted);
+      if (run) await watchRun(run.runId, BigInt(run.startNs));
+    }
     $('#who').textContent = 'connected';
     setInterval(() => refresh().catch(() => {}), 5000);
   } catch (e) {
