@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, toArray, takeUntil, Subject, type Observable } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EurothermController, type EurothermOptions } from '../../drivers/temperature/eurotherm/eurotherm-controller.js';
 import { isTemperatureError } from '../../drivers/temperature/errors.js';
@@ -7,29 +7,13 @@ import { ScaledClock } from '../../src/core/clock.js';
 import { EurothermSimulator } from '../../simulators/temperature/eurotherm/eurotherm-simulator.js';
 import type { RegisterAccess } from '../../simulators/temperature/eurotherm/register-bank.js';
 import { NMR_VT } from '../../simulators/temperature/presets.js';
-import type { ThermalSimulation, ThermalSnapshot } from '../../simulators/temperature/thermal-simulation.js';
+import { collect, labTimeReached } from '../support/thermal.js';
 
 /** Lab time runs 600x real time: 10 lab minutes per real second. */
 const SCALE = 600;
 const MINUTE_MS = 60_000;
 /** Short link timings for the fault tests (real ms). */
 const QUICK: EurothermOptions = { transactionTimeoutMs: 100, retry: { retries: 1, backoffBaseMs: 1, backoffMaxMs: 1 } };
-
-function labTimeReached(simulation: ThermalSimulation, labTimeMs: number): Promise<ThermalSnapshot> {
-  return firstValueFrom(simulation.state$.pipe(filter((s) => s.labTimeMs >= labTimeMs)));
-}
-
-/** Collects what `source` emits until `stop` is called. */
-function collect<T>(source: Observable<T>): { stop: () => Promise<T[]> } {
-  const done = new Subject<void>();
-  const all = firstValueFrom(source.pipe(takeUntil(done), toArray()));
-  return {
-    stop: () => {
-      done.next();
-      return all;
-    },
-  };
-}
 
 describe.each(['tcp', 'pty'] as const)('Eurotherm driver against the simulator over %s', (link) => {
   let simulator: EurothermSimulator;

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, Subject, takeUntil, toArray, type Observable } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTemperatureError } from '../../drivers/temperature/errors.js';
 import { LakeShore336Controller, type LakeShore336Options } from '../../drivers/temperature/lakeshore336/lakeshore336-controller.js';
@@ -6,29 +6,13 @@ import { isLimitError, LimitedTemperatureController } from '../../drivers/temper
 import { ScaledClock } from '../../src/core/clock.js';
 import { LakeShore336Simulator } from '../../simulators/temperature/lakeshore336/lakeshore336-simulator.js';
 import { FURNACE, NMR_VT } from '../../simulators/temperature/presets.js';
-import type { ThermalSimulation, ThermalSnapshot } from '../../simulators/temperature/thermal-simulation.js';
+import { collect, labTimeReached } from '../support/thermal.js';
 
 /** Lab time runs 600x real time: 10 lab minutes per real second. */
 const SCALE = 600;
 const MINUTE_MS = 60_000;
 /** Short link timings for the fault tests (real ms). */
 const QUICK: LakeShore336Options = { replyTimeoutMs: 100, retry: { retries: 1, backoffBaseMs: 1, backoffMaxMs: 1 } };
-
-function labTimeReached(simulation: ThermalSimulation, labTimeMs: number): Promise<ThermalSnapshot> {
-  return firstValueFrom(simulation.state$.pipe(filter((s) => s.labTimeMs >= labTimeMs)));
-}
-
-/** Collects what `source` emits until `stop` is called. */
-function collect<T>(source: Observable<T>): { stop: () => Promise<T[]> } {
-  const done = new Subject<void>();
-  const all = firstValueFrom(source.pipe(takeUntil(done), toArray()));
-  return {
-    stop: () => {
-      done.next();
-      return all;
-    },
-  };
-}
 
 describe.each(['tcp', 'pty'] as const)('Lake Shore 336 driver against the simulator over %s', (link) => {
   let simulator: LakeShore336Simulator;
