@@ -144,3 +144,23 @@ describe('fitCircuit on impedance.py exampleData.csv (inductive points excluded)
     expect(fitCircuit(circuit, spectrum).rss).toBeLessThanOrEqual(documented);
   });
 });
+
+describe('fitCircuit on a pellet whose bulk arc sits at the top of the window', () => {
+  it('does not stop in the minimum that stretches a CPE over the missing arc', async () => {
+    const { createCell } = await import('../../../simulators/potentiostat/cell/index.js');
+    const cell = createCell('LAGP-pellet');
+    for (const temperatureK of [296, 314]) {
+      cell.setTemperatureK(temperatureK);
+      const frequencyHz = Float64Array.from({ length: 61 }, (_, k) => 10 ** (6 - k / 10));
+      const spectrum = {
+        frequencyHz,
+        zRe: Float64Array.from(frequencyHz, (f) => cell.impedance(f).re),
+        zIm: Float64Array.from(frequencyHz, (f) => cell.impedance(f).im),
+      };
+      const fit = fitCircuit('p(R1,CPE1)-p(R2,CPE2)-CPE3', spectrum, { weighting: 'modulus' });
+      const careful = fitCircuit('p(R1,CPE1)-p(R2,CPE2)-CPE3', spectrum, { weighting: 'modulus', exhaustive: true });
+      expect(fit.rss).toBeLessThanOrEqual(careful.rss * (1 + 1e-6));
+      expect(fit.parameters.find((p) => p.name === 'R1')!.value / cell.bulkResistanceOhm(temperatureK)).toBeCloseTo(1, 1);
+    }
+  });
+});

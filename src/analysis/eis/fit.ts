@@ -110,6 +110,14 @@ const PROGRESS = 1e-6;
  * the best minimum of a regular spectrum.
  */
 const UNDETERMINED = Math.log(10);
+/**
+ * A CPE exponent below 0.6 is rare for an arc of a real cell (dispersed arcs
+ * are 0.6-1, a diffusion tail 0.5) and the mark of a CPE stretched over an arc
+ * the minimum has put elsewhere, as in a pellet whose bulk arc sits at the top
+ * of the window (there the short search stops at 80x the best cost). Such a
+ * minimum calls for the long search; a false alarm costs time, never accuracy.
+ */
+const SUSPICIOUS_LN_ALPHA = Math.log(0.6);
 /** ln(1e10): how far (in ln) a parameter may move from its guess. */
 const LOG_WINDOW = Math.log(1e10);
 const MIN_ALPHA = 1e-3;
@@ -237,7 +245,10 @@ function search(
       return null;
     }
   };
-  const degenerate = (fit: LmResult) => fit.atBound.some((b) => b) || fit.stderr.some((se, j) => !fixed[j] && !(se <= UNDETERMINED));
+  const degenerate = (fit: LmResult) =>
+    fit.atBound.some((b) => b) ||
+    fit.stderr.some((se, j) => !fixed[j] && !(se <= UNDETERMINED)) ||
+    fit.parameters.some((v, j) => alpha[j] && !fixed[j] && v < SUSPICIOUS_LN_ALPHA);
   // Declared by a cast, not narrowed to null here: run() assigns it.
   let best = null as LmResult | null;
   let idle = 0;
