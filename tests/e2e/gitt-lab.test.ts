@@ -221,3 +221,45 @@ instruments:
     expect((await control(runId, 'resume')).status).toBe(409);
   });
 });
+
+describe('GITT when the potentiostat link drops mid-run', () => {
+  let fixture: LabFixture;
+
+  beforeAll(async () => {
+    fixture = await startTestLab(
+      `simulators:
+  - { id: cell-sim, kind: potentiostat, cell: LixV2O5, link: tcp, seed: 9, cellParameters: { initialX: 0.3 } }
+instruments:
+  - { id: pstat1, kind: potentiostat, driver: methodscript, transport: sim://cell-sim, limits: { minV: 2.0, maxV: 4.0, maxAbsCurrentA: 0.005 } }
+`,
+      { timeScale: 20000 },
+    );
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it('fails the run with the reason, marks the instrument disconnected, and keeps every reading that reached the service', async () => {
+    const sim = fixture.lab.simulators[0]!;
+    if (sim.kind !== 'potentiostat') throw new Error('expected the potentiostat simulator');
+    const secondPulse = new Promise<void>((resolve) =>
+      fixture.lab.bus.attach('wait-pulse-2', (d) => d.kind === 'progress' && d.phase === 'pulse' && d.step === 2 && resolve()),
+    );
+    const info = fixture.lab.engine.start({
+      protocol: 'gitt',
+      parameters: { instrument: 'pstat1', current: '-200 uA', pulse: '2 min', rest: { duration: '2 h' }, pulses: 10, sampleInterval: '2 s', restSampleInterval: '1 min', initialRest: '30 min' },
+    });
+    await secondPulse;
+    await sim.simulator.faults.drop();
+    const stop = await fixture.lab.engine.whenDone(info.runId);
+    expect(stop.exitStatus).toBe('fail');
+    expect(stop.reason).toMatch(/disconnect|closed|lost/i);
+    expect(fixture.lab.instruments.get('pstat1').status()).toMatchObject({ connection: 'disconnected', runId: null });
+    await fixture.lab.writer.flush();
+    const run = await fixture.lab.store.getRun(info.runId);
+    expect(run?.stop?.exitStatus).toBe('fail');
+    expect(run?.readings).toBe(stop.readings);
+    expect(stop.readings).toBeGreaterThan(0);
+  });
+});
