@@ -86,3 +86,9 @@ describe('linearRegression', () => {
     );
   });
 });
+
+describe('linearRegression at the edges of double precision', () => {
+  it('refuses an x spread whose square underflows, found by the property test', () => {
+    expect(codeOf(() => linearRegression([0, 0, 2.3575916770539433e-162], [0, 0, -1.4600096599955443e-7]))).toBe('NUMERIC_INPUT');
+  });
+});

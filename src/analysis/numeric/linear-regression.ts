@@ -74,15 +74,19 @@ export function linearRegression(x: ArrayLike<number>, y: ArrayLike<number>, wei
     ssRes += w(i) * r * r;
   }
   const variance = ssRes / (n - 2);
-  if (!Number.isFinite(slope) || !Number.isFinite(intercept) || !Number.isFinite(variance)) {
-    throw new NumericError('linear regression: values too large to fit in double precision', 'NUMERIC_INPUT', { slope, intercept });
+  const interceptStderr = Math.sqrt(variance * (1 / sw + (xMean * xMean) / sxx));
+  const slopeStderr = Math.sqrt(variance / sxx);
+  const covariance = (-xMean * variance) / sxx;
+  // A spread of x near the bottom of the double range (1e-162 squared) leaves finite sums but no usable errors.
+  if (![slope, intercept, variance, interceptStderr, slopeStderr, covariance].every(Number.isFinite)) {
+    throw new NumericError('linear regression: values beyond the range of double precision', 'NUMERIC_INPUT', { slope, intercept });
   }
   return {
     intercept,
     slope,
-    interceptStderr: Math.sqrt(variance * (1 / sw + (xMean * xMean) / sxx)),
-    slopeStderr: Math.sqrt(variance / sxx),
-    covariance: (-xMean * variance) / sxx,
+    interceptStderr,
+    slopeStderr,
+    covariance,
     // A flat y is fitted exactly by a flat line.
     r2: syy > 0 ? 1 - ssRes / syy : 1,
     residuals,
