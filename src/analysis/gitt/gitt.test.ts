@@ -231,6 +231,11 @@ describe('analyzeGitt refuses garbage with typed errors', () => {
     expect(codeOf(() => analyzeGitt({ timeS: time, voltageV: flat, currentA: noise }, {}))).toBe('DEGENERATE');
   });
 
+  it('analyses a pulse whose sample times differ only below double precision (found by the property test)', () => {
+    const series = { timeS: f([0, 5e-324, 1e-323]), voltageV: f([0, 0, 0]), currentA: f([-1e-4, -1e-4, -1e-4]) };
+    expect(analyzeGitt(series, MASS_SAMPLE).pulses).toHaveLength(1);
+  });
+
   it('never throws anything but an AnalysisError, and never hangs, on random input', () => {
     const value = fc.oneof(fc.double(), fc.constantFrom(0, 0, 1e-4, -1e-4));
     fc.assert(

@@ -176,10 +176,16 @@ function voltageAtSwitchOn(t: number[], v: number[], onS: number, durationS: num
   const early: number[] = [];
   for (let k = 0; k < t.length && (t[k]! - onS <= IR_EXTRAPOLATION_FRACTION * durationS || early.length < 3); k++) early.push(k);
   if (early.length < 3 || t[0]! - onS <= 1e-6 * durationS) return v[0]!;
-  return linearRegression(
-    early.map((k) => Math.sqrt(t[k]! - onS)),
-    early.map((k) => v[k]!),
-  ).intercept;
+  try {
+    return linearRegression(
+      early.map((k) => Math.sqrt(t[k]! - onS)),
+      early.map((k) => v[k]!),
+    ).intercept;
+  } catch (e) {
+    // Sample times that cannot carry a line (all sqrt(t) equal at double precision): the first sample it is.
+    if (!(e instanceof NumericError)) throw e;
+    return v[0]!;
+  }
 }
 
 /** V against sqrt(t - t_on) over the pulse; null (with a warning) when it cannot be fitted. */
