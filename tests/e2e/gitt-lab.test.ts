@@ -263,3 +263,39 @@ instruments:
     expect(stop.readings).toBeGreaterThan(0);
   });
 });
+
+describe('GITT relaxation rest on a noisy cell', () => {
+  let fixture: LabFixture;
+
+  beforeAll(async () => {
+    fixture = await startTestLab(
+      `simulators:
+  - { id: cell-sim, kind: potentiostat, cell: LixV2O5, link: tcp, seed: 10, noise: { potentialV: 0.001, currentA: 1.0e-9 }, cellParameters: { initialX: 0.3 } }
+instruments:
+  - { id: pstat1, kind: potentiostat, driver: methodscript, transport: sim://cell-sim, limits: { minV: 2.0, maxV: 4.0, maxAbsCurrentA: 0.005 } }
+`,
+      { timeScale: 20000 },
+    );
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it('does not end a rest on a slope the noise cannot resolve: it rests to its maximum', async () => {
+    const phases: Array<{ phase: string; timestampNs: bigint }> = [];
+    fixture.lab.bus.attach('phases', (d) => d.kind === 'progress' && phases.push({ phase: d.phase, timestampNs: d.timestampNs }));
+    const info = fixture.lab.engine.start({
+      protocol: 'gitt',
+      parameters: {
+        instrument: 'pstat1', current: '-200 uA', pulse: '2 min', pulses: 1, sampleInterval: '2 s', restSampleInterval: '30 s', initialRest: '10 min',
+        // 1 mV noise on 20 samples a window: the slope is known to about 1 mV/h, far above the threshold.
+        rest: { maxDvdt: '0.05 mV/h', window: '10 min', maxDuration: '3 h' },
+      },
+    });
+    await fixture.lab.engine.whenDone(info.runId);
+    const rest = phases.find((p) => p.phase === 'rest')!;
+    const done = phases.find((p) => p.phase === 'done')!;
+    expect(Number(done.timestampNs - rest.timestampNs) / 3.6e12).toBeGreaterThan(2.99);
+  });
+});

@@ -14,7 +14,7 @@ export const GittParametersSchema = Type.Object(
         Type.Object({ duration: Quantity('fixed rest ("30 min")') }, { additionalProperties: false }),
         Type.Object(
           {
-            maxDvdt: Quantity('rest ends when |dV/dt| falls below this ("1 mV/h"; a number is V/s)'),
+            maxDvdt: Quantity('rest ends when |dV/dt| (fitted over the window) is below this with 95% confidence ("1 mV/h"; a number is V/s)'),
             window: Type.Optional(Quantity('window over which dV/dt is estimated (default "5 min")')),
             minDuration: Type.Optional(Quantity('shortest rest (default: one window)')),
             maxDuration: Quantity('longest rest ("4 h")'),

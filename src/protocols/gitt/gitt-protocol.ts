@@ -198,8 +198,11 @@ async function restStep(
           volts.shift();
         }
         if (s.elapsedS >= rest.minDurationS && times.length >= 3 && !relaxed.signal.aborted) {
-          const slope = linearRegression(times, volts).slope;
-          if (Math.abs(slope) < rest.maxDvdtVPerS) relaxed.abort('relaxed');
+          // Relaxed only when |dV/dt| is below the threshold with about 95% confidence: a slope
+          // estimate dominated by noise would otherwise cross the threshold by chance and end
+          // the rest early (and bias Es); such a rest runs to its maximum instead.
+          const fit = linearRegression(times, volts);
+          if (Math.abs(fit.slope) + 2 * fit.slopeStderr < rest.maxDvdtVPerS) relaxed.abort('relaxed');
         }
       },
       relaxed.signal,
