@@ -65,6 +65,11 @@ describe('fitExsy', () => {
     expect(codeOf(() => fitExsy(TIMES.map((t) => ({ mixingTimeS: t, exchangedFraction: 1 })), D_CM))).toBe('DEGENERATE');
   });
 
+  it('refuses mixing times spanning hundreds of decades with a typed error (found by the property test)', () => {
+    const points = [5e-324, 1.3907e-319, 300653.3193722664].map((mixingTimeS) => ({ mixingTimeS, exchangedFraction: 0 }));
+    expect(codeOf(() => fitExsy(points, D_CM))).toBe('DEGENERATE');
+  });
+
   it('gives a finite D or a typed error on random input', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ mixingTimeS: fc.double(), exchangedFraction: fc.double() }), { maxLength: 10 }), (points) => {

@@ -1,5 +1,6 @@
 import type { Estimate } from '../arrhenius/arrhenius.js';
 import { AnalysisError } from '../errors.js';
+import { NumericError } from '../numeric/errors.js';
 import { levenbergMarquardt } from '../numeric/levenberg-marquardt.js';
 import { ierfc } from './erfc.js';
 
@@ -85,7 +86,14 @@ export function fitExsy(points: readonly ExsyPoint[], distanceCm: number): ExsyF
   }
   const lower = lnScale + GRID_LN.from;
   const upper = lnScale + GRID_LN.to;
-  const fit = levenbergMarquardt(problem, [start], { lower: [lower], upper: [upper] });
+  let fit: ReturnType<typeof levenbergMarquardt>;
+  try {
+    fit = levenbergMarquardt(problem, [start], { lower: [lower], upper: [upper] });
+  } catch (e) {
+    // Mixing times spanning hundreds of decades (1e-319 s next to 1e5 s) leave the model without a usable derivative.
+    if (e instanceof NumericError) throw new AnalysisError(`EXSY: ${e.message}`, 'DEGENERATE', {});
+    throw e;
+  }
   if (fit.atBound[0]) {
     throw new AnalysisError(
       'EXSY: the exchanged fractions do not determine D (the fit ends at the edge of the range): mixing times must cover the rise of the exchange',
