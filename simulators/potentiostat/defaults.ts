@@ -31,7 +31,7 @@ export const SIMULATOR_DEFAULTS = {
   maxScriptLines: 2000,
 } as const;
 
-/** Devices with a galvanostat mode (PROTOCOLS.md: mode 6 on EmStat4 and Nexus). */
+/** Devices with a galvanostat (PROTOCOLS.md: mode 6 on EmStat4 and Nexus), and with it galvanostatic EIS. */
 export const GALVANOSTAT_DEVICES: readonly string[] = ['es4_hr', 'es4_lr', 'mes4hr', 'mes4lr', 'nexus1'];
 
 /**

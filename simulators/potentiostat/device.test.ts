@@ -136,6 +136,29 @@ describe('simulated MethodSCRIPT device', () => {
     expect(last.zImOhm!).toBeLessThan(0);
   });
 
+  it('sweeps galvanostatic EIS with the cell impedance, holding the DC current (not a potential) meanwhile', async () => {
+    const { runStep, cell } = harness({ noise: { potentialV: 0, currentA: 0 } });
+    const ocvV = cell.openCircuitVoltage();
+    const { ending, samples } = await runStep({ kind: 'eis', mode: 'galvanostatic', startHz: 1e5, endHz: 0.1, points: 13, amplitudeA: 10e-6, dcA: 0 });
+    expect(ending).toBe('completed');
+    expect(samples).toHaveLength(13);
+    expect(samples[0]!.frequencyHz).toBeCloseTo(1e5, 0);
+    for (const s of samples) {
+      const model = cell.impedance(s.frequencyHz!);
+      expect(s.zReOhm!).toBeCloseTo(model.re, 3);
+      expect(s.zImOhm!).toBeCloseTo(model.im, 3);
+    }
+    // At 0 A DC the cell stayed at open circuit: a potential hold at the idle 0 V would have discharged it.
+    expect(cell.voltage()).toBeCloseTo(ocvV, 4);
+  });
+
+  it('answers a GEIS script on an EmStat Pico with a load error at the unknown command', () => {
+    const { send, lines } = harness({ identity: { device: 'espico' } });
+    const script = stepScript({ kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA: 1e-6, dcA: 0 });
+    send(`e\n${script.join('\n')}\n\n`);
+    expect(lines).toEqual([`e!4001: Line ${script.findIndex((l) => l.startsWith('meas_loop_geis')) + 1}, Col 1`]);
+  });
+
   it('aborts on Z: acknowledges, ends the loop, runs on_finished (cell off) and ends the output', async () => {
     let packages = 0;
     const { runStep, channel } = harness({

@@ -111,7 +111,7 @@ export class MethodScriptDevice {
     }
     let program: Program;
     try {
-      program = parseScript(lines);
+      program = parseScript(lines, { galvanostat: this.galvanostat });
     } catch (e) {
       if (!(e instanceof ScriptLoadError)) throw e;
       this.reply(`${command}!${formatErrorCode(e.deviceCode)}: Line ${e.line}, Col ${e.column}`);
@@ -123,7 +123,7 @@ export class MethodScriptDevice {
   }
 
   private start(program: Program): void {
-    const { channel, clock, identity, logger } = this.options;
+    const { channel, clock, logger } = this.options;
     const controller = new AbortController();
     const run = new ScriptRun(
       program,
@@ -131,7 +131,7 @@ export class MethodScriptDevice {
         channel,
         clock,
         output: (line) => this.reply(line),
-        galvanostat: GALVANOSTAT_DEVICES.includes(identity.device),
+        galvanostat: this.galvanostat,
         eisPeriodsPerPoint: SIMULATOR_DEFAULTS.eisPeriodsPerPoint,
         eisMinPointS: SIMULATOR_DEFAULTS.eisMinPointS,
       },
@@ -153,6 +153,10 @@ export class MethodScriptDevice {
   private ended(done: Promise<void>, ending: RunEnding): void {
     if (this.running?.done === done) this.running = null;
     this.eventsSubject.next({ kind: 'script-ended', ending });
+  }
+
+  private get galvanostat(): boolean {
+    return GALVANOSTAT_DEVICES.includes(this.options.identity.device);
   }
 
   private replyError(command: string, code: number): void {

@@ -126,7 +126,10 @@ export class ScriptRun {
       case 'set_pgstat_mode': {
         const mode = operand(0);
         if (mode === GALVANOSTAT_MODE && !this.options.galvanostat) throw new RuntimeFault(DEVICE_ERROR_CODES.modeNotSupported, command.line);
-        this.drive(command, () => (channel.mode = mode));
+        this.drive(command, () => {
+          channel.mode = mode;
+          channel.holdsCurrent = false;
+        });
         return undefined;
       }
       case 'set_e':
@@ -254,19 +257,26 @@ export class ScriptRun {
           ];
         });
       }
-      case 'meas_loop_eis': {
+      case 'meas_loop_eis':
+      case 'meas_loop_geis': {
         requireCell(true);
         requireMode(false, 3);
-        const [amplitudeV, startHz, endHz, count, dcV] = [0, 1, 2, 3, 4].map(operand) as [number, number, number, number, number];
-        if (!(amplitudeV > 0 && startHz > 0 && endHz > 0 && Number.isInteger(count) && count >= 1)) {
+        const [amplitude, startHz, endHz, count, dc] = [0, 1, 2, 3, 4].map(operand) as [number, number, number, number, number];
+        if (!(amplitude > 0 && startHz > 0 && endHz > 0 && Number.isInteger(count) && count >= 1)) {
           throw new RuntimeFault(DEVICE_ERROR_CODES.valueOutOfRange, command.line);
         }
-        this.drive(command, () => (channel.appliedPotentialV = dcV));
+        const galvanostatic = command.name === 'meas_loop_geis';
+        this.drive(command, () => {
+          if (galvanostatic) channel.appliedCurrentA = dc;
+          else channel.appliedPotentialV = dc;
+          channel.holdsCurrent = galvanostatic;
+        });
         return this.sweep(startHz, endHz, count, (frequencyHz) => {
-          const z = channel.readImpedance(frequencyHz, amplitudeV);
+          const z = channel.readImpedance(frequencyHz, galvanostatic ? { amplitudeA: amplitude } : { amplitudeV: amplitude });
+          const currentAmplitudeA = galvanostatic ? amplitude : amplitude / Math.hypot(z.re, z.im);
           return [
             { type: 'dc', value: frequencyHz },
-            { type: 'cc', value: z.re, status: 0, rangeIndex: currentRangeIndex(amplitudeV / Math.hypot(z.re, z.im)) },
+            { type: 'cc', value: z.re, status: 0, rangeIndex: currentRangeIndex(currentAmplitudeA) },
             { type: 'cd', value: z.im },
           ];
         });

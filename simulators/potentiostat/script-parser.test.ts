@@ -20,6 +20,7 @@ describe('parseScript', () => {
     ['constant-current with cut-offs', { kind: 'constant-current', currentA: -150e-6, durationS: 600, intervalS: 1, limits: { minV: 2.4, maxV: 3.8 } }],
     ['constant-potential', { kind: 'constant-potential', potentialV: 3.5, durationS: 60, intervalS: 0.1 }],
     ['eis', { kind: 'eis', startHz: 1e5, endHz: 0.1, points: 31, amplitudeV: 0.01, dcV: 3.6 }],
+    ['geis', { kind: 'eis', mode: 'galvanostatic', startHz: 1e5, endHz: 0.1, points: 31, amplitudeA: 10e-6, dcA: 0 }],
   ])('loads the driver script of a %s step, blocks matched', (_kind, step) => {
     const program = parseScript(stepScript(step));
     const loop = program.commands.findIndex((c) => c.name.startsWith('meas_loop_'));
@@ -27,6 +28,20 @@ describe('parseScript', () => {
     expect(end).toBeDefined();
     expect(program.commands[end!]?.name).toBe('endloop');
     expect(program.commands.slice(program.onFinished).map((c) => c.name)).toEqual(['cell_off']);
+  });
+
+  it('does not know meas_loop_geis on a device without the galvanostat', () => {
+    const lines = ['var f', 'var r', 'var j', 'meas_loop_geis f r j 10u 1k 1 5i 0', 'endloop'];
+    expect(parseScript(lines).commands[3]?.name).toBe('meas_loop_geis');
+    let caught: unknown;
+    try {
+      parseScript(lines, { galvanostat: false });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ScriptLoadError);
+    expect((caught as ScriptLoadError).deviceCode).toBe(DEVICE_ERROR_CODES.scriptUnknownCommand);
+    expect((caught as ScriptLoadError).line).toBe(4);
   });
 
   it('skips comments and blank lines, counting them for line numbers', () => {

@@ -64,12 +64,16 @@ const SPEC: Readonly<Record<string, readonly ArgumentKind[]>> = {
   meas_loop_cp: ['target', 'target', 'value', 'value', 'value'],
   meas_loop_ca: ['target', 'target', 'value', 'value', 'value'],
   meas_loop_eis: ['target', 'target', 'target', 'value', 'value', 'value', 'value', 'value'],
+  meas_loop_geis: ['target', 'target', 'target', 'value', 'value', 'value', 'value', 'value'],
   loop: ['value', 'comparison', 'value'],
   endloop: [],
   if: ['value', 'comparison', 'value'],
   endif: [],
   breakloop: [],
 };
+
+/** Commands of devices with a galvanostat only: firmware without one does not know them. */
+const GALVANOSTAT_COMMANDS: ReadonlySet<string> = new Set(['meas_loop_geis']);
 
 const COMPARISONS: readonly Comparison[] = ['<', '<=', '>', '>=', '==', '!='];
 const NAME = /^[a-z_][a-z0-9_]*$/;
@@ -80,9 +84,10 @@ const ON_FINISHED = /^on_finished:?$/;
  * Parses the subset of MethodSCRIPT the driver generates, checking what the
  * device checks at load time: known commands, argument count and form,
  * declared variables, matching blocks, no nested measurement loops,
- * `breakloop` inside a loop. Throws ScriptLoadError.
+ * `breakloop` inside a loop. A device without the galvanostat (`galvanostat:
+ * false`, the EmStat Pico) does not know GEIS. Throws ScriptLoadError.
  */
-export function parseScript(lines: readonly string[]): Program {
+export function parseScript(lines: readonly string[], device: { readonly galvanostat: boolean } = { galvanostat: true }): Program {
   const commands: Command[] = [];
   const declared = new Set<string>();
   const open: { index: number; kind: 'measurement' | 'loop' | 'if'; line: number }[] = [];
@@ -99,7 +104,7 @@ export function parseScript(lines: readonly string[]): Program {
       onFinished = commands.length;
       return;
     }
-    const spec = SPEC[name];
+    const spec = device.galvanostat || !GALVANOSTAT_COMMANDS.has(name) ? SPEC[name] : undefined;
     if (!spec) fail('scriptUnknownCommand', line, head.column, `unknown command "${name}"`);
     if (args.length !== spec.length) fail('scriptArgumentCount', line, (args[spec.length] ?? head).column, `${name} takes ${spec.length} argument(s), got ${args.length}`);
     const operands: Operand[] = [];

@@ -22,6 +22,8 @@ export class SimulatedChannel {
   mode = 2;
   appliedPotentialV = 0;
   appliedCurrentA = 0;
+  /** A GEIS sweep holds its DC current in the high-speed mode; the next mode change ends that. */
+  holdsCurrent = false;
   private modelTimeMs: number;
 
   constructor(
@@ -40,14 +42,14 @@ export class SimulatedChannel {
 
   /**
    * Advances the cell to `timeMs` under the present state: at open circuit
-   * with the cell off, at the applied current in the galvanostat mode, at the
-   * applied potential otherwise. Earlier times are ignored (time only moves on).
+   * with the cell off, at the applied current in the galvanostat mode or under
+   * a GEIS sweep, at the applied potential otherwise. Earlier times are ignored (time only moves on).
    */
   advanceTo(timeMs: number): void {
     const dtS = (timeMs - this.modelTimeMs) / 1000;
     if (!(dtS > 0)) return;
     if (!this.cellOn) this.cell.rest(dtS);
-    else if (this.mode === GALVANOSTAT_MODE) this.cell.advanceGalvanostatic(dtS, this.appliedCurrentA);
+    else if (this.mode === GALVANOSTAT_MODE || this.holdsCurrent) this.cell.advanceGalvanostatic(dtS, this.appliedCurrentA);
     else this.cell.advancePotentiostatic(dtS, this.appliedPotentialV);
     this.modelTimeMs = timeMs;
   }
@@ -63,12 +65,14 @@ export class SimulatedChannel {
   }
 
   /**
-   * Impedance reading at `frequencyHz` with an excitation of `amplitudeV`: the
-   * reading noise of V and I carried through Z = V/I, with I = amplitude/|Z|.
+   * Impedance reading at `frequencyHz` with a sine potential (PEIS) or current
+   * (GEIS) excitation: the small-signal Z is the same either way; the reading
+   * noise of V and I is carried through Z = V/I, with V = I |Z|.
    */
-  readImpedance(frequencyHz: number, amplitudeV: number): { re: number; im: number } {
+  readImpedance(frequencyHz: number, excitation: { readonly amplitudeV: number } | { readonly amplitudeA: number }): { re: number; im: number } {
     const z = this.cell.impedance(frequencyHz);
     const magnitude = Math.hypot(z.re, z.im);
+    const amplitudeV = 'amplitudeV' in excitation ? excitation.amplitudeV : excitation.amplitudeA * magnitude;
     const sdOhm = (magnitude / amplitudeV) * Math.hypot(this.noise.potentialV, this.noise.currentA * magnitude);
     return { re: z.re + this.random.gaussian(0, sdOhm), im: z.im + this.random.gaussian(0, sdOhm) };
   }

@@ -7,7 +7,9 @@ export type PotentiostatStep =
   | { kind: 'ocp'; durationS: number; intervalS: number }
   | { kind: 'constant-current'; currentA: number; durationS: number; intervalS: number; limits?: { minV?: number; maxV?: number } }
   | { kind: 'constant-potential'; potentialV: number; durationS: number; intervalS: number }
-  | { kind: 'eis'; startHz: number; endHz: number; points: number; amplitudeV: number; dcV: number };
+  | { kind: 'eis'; mode?: 'potentiostatic'; startHz: number; endHz: number; points: number; amplitudeV: number; dcV: number }
+  /** Galvanostatic EIS: a sine current of `amplitudeA` around `dcA`; Z as for the potentiostatic sweep. */
+  | { kind: 'eis'; mode: 'galvanostatic'; startHz: number; endHz: number; points: number; amplitudeA: number; dcA: number };
 
 export interface PotentiostatSample {
   /** Seconds since the step started, in the instrument's time. */

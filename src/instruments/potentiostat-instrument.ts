@@ -41,10 +41,6 @@ export class PotentiostatInstrument extends BaseInstrument<PotentiostatInstrumen
     return this.config.sample;
   }
 
-
-
-
-
   /** Checks a step against the hard limits before anything is sent. */
   checkStep(step: PotentiostatStep): void {
     const { minV, maxV, maxAbsCurrentA } = this.limits;
@@ -54,7 +50,13 @@ export class PotentiostatInstrument extends BaseInstrument<PotentiostatInstrumen
     if (step.kind === 'constant-potential' && (step.potentialV < minV || step.potentialV > maxV)) {
       throw new EngineError(`${this.id}: ${step.potentialV} V lies outside the hard limits ${minV}..${maxV} V`, 'LIMIT_EXCEEDED', { instrument: this.id });
     }
-    if (step.kind === 'eis' && (step.dcV - step.amplitudeV < minV || step.dcV + step.amplitudeV > maxV) && step.dcV !== 0) {
+    if (step.kind === 'eis' && step.mode === 'galvanostatic') {
+      if (Math.abs(step.dcA) + step.amplitudeA > maxAbsCurrentA) {
+        throw new EngineError(`${this.id}: GEIS current |${step.dcA} A| + ${step.amplitudeA} A exceeds the hard limit ${maxAbsCurrentA} A`, 'LIMIT_EXCEEDED', {
+          instrument: this.id,
+        });
+      }
+    } else if (step.kind === 'eis' && (step.dcV - step.amplitudeV < minV || step.dcV + step.amplitudeV > maxV) && step.dcV !== 0) {
       throw new EngineError(`${this.id}: EIS bias ${step.dcV} V ± ${step.amplitudeV} V leaves the hard limits ${minV}..${maxV} V`, 'LIMIT_EXCEEDED', {
         instrument: this.id,
       });

@@ -135,8 +135,8 @@ describe('EIS sweep of the simulated LAGP pellet over a pseudo-terminal', () => 
     }
   });
 
-  it('refuses a galvanostatic sweep and a malformed circuit before anything runs', () => {
-    expect(() => engine.start({ protocol: 'eis', parameters: sweep({ mode: 'galvanostatic' }) })).toThrow(/galvanostatic EIS is not available/);
+  it('refuses a galvanostatic sweep with a potential amplitude and a malformed circuit before anything runs', () => {
+    expect(() => engine.start({ protocol: 'eis', parameters: sweep({ mode: 'galvanostatic' }) })).toThrow(/parameters\/amplitude/);
     expect(() => engine.start({ protocol: 'eis', parameters: sweep({ circuit: 'R0-p(R1' }) })).toThrow(/parameters\/circuit/);
     expect(docs.filter((d) => d.doc.kind === 'run-start')).toEqual([]);
   });

@@ -13,6 +13,17 @@ export type MethodScriptIdentity = {
 export const KNOWN_DEVICES = ['espico', 'es4_hr', 'es4_lr', 'mes4hr', 'mes4lr', 'nexus1', 'senswb', 'espbl'] as const;
 
 /**
+ * Known devices with galvanostatic EIS (`meas_loop_geis`): the EmStat4 and
+ * the Nexus. The EmStat Pico and the modules built on it lack it.
+ */
+export const GEIS_DEVICES: readonly string[] = ['es4_hr', 'es4_lr', 'mes4hr', 'mes4lr', 'nexus1'];
+
+/** Whether a known device lacks GEIS; an unknown one is left to answer for itself. */
+export function lacksGeis(device: string): boolean {
+  return (KNOWN_DEVICES as readonly string[]).includes(device) && !GEIS_DEVICES.includes(device);
+}
+
+/**
  * Collects the two-line reply to `t`: `t<device><version>` then a line ending
  * in `*`. Returns undefined until both arrived; throws on a device error or a
  * reply of another shape.

@@ -19,6 +19,8 @@ class ScriptedLink implements Transport {
   /** Answers a script (the text after `e\n`); idle `Z`, `t` and `i` are answered by default. */
   onScript: (script: string) => void = () => {};
   running = false;
+  /** First line of the reply to `t`: `t` + device id + firmware version. */
+  firmware = 'tes4_hr1.4';
 
   async open(): Promise<void> {}
   async close(): Promise<void> {
@@ -44,7 +46,7 @@ class ScriptedLink implements Transport {
   }
   private answer(text: string): void {
     if (text === '\nZ\n') return this.running ? undefined : this.reply('Z!0006');
-    if (text === 't\n') return this.reply('tes4_hr1.4', '#build*');
+    if (text === 't\n') return this.reply(this.firmware, '#build*');
     if (text === 'i\n') return this.reply('iES4-0042');
     if (text.startsWith('e\n')) this.onScript(text.slice(2));
   }
@@ -76,6 +78,16 @@ describe('MethodScriptPotentiostat', () => {
     const { link, device } = setup();
     await expect(device.identify()).resolves.toEqual({ device: 'es4_hr', firmware: 'es4_hr1.4 #build', serial: 'ES4-0042' });
     expect(link.written).toEqual(['\nZ\n', 't\n', 'i\n']);
+  });
+
+  it('refuses galvanostatic EIS unsent once it knows the device is an EmStat Pico', async () => {
+    const { link, device } = setup();
+    link.firmware = 'tespico1.2';
+    await device.identify();
+    const geis: PotentiostatStep = { kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA: 1e-6, dcA: 0 };
+    const refused = await device.runStep(geis, () => {}).catch((e: unknown) => e);
+    expect(isMethodScriptError(refused, 'BAD_STEP')).toBe(true);
+    expect(link.scripts()).toEqual([]);
   });
 
   it('drains a script left running by an earlier session before the first command', async () => {

@@ -69,6 +69,8 @@ export class MethodScriptPotentiostat implements PotentiostatDevice {
   /** A `Z` was sent and its reply has not come yet (never more than one outstanding). */
   private abortPending = false;
   private active: ActiveScript | null = null;
+  /** The device id from the last identify(): scripts for what it lacks (GEIS on a Pico) are refused unsent. */
+  private device: string | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -94,6 +96,7 @@ export class MethodScriptPotentiostat implements PotentiostatDevice {
     return this.transaction(async () => {
       const { device, firmware } = await this.channel.exchange('t\n', lines(firmwareCollector()));
       const serial = await this.channel.exchange('i\n', lines(parseSerialReply));
+      this.device = device;
       return { device, firmware, serial };
     });
   }
@@ -107,7 +110,7 @@ export class MethodScriptPotentiostat implements PotentiostatDevice {
    * is not sent and resolves `aborted`.
    */
   async runStep(step: PotentiostatStep, onSample: (sample: MethodScriptSample) => void, signal?: AbortSignal): Promise<StepOutcome> {
-    const script = stepScript(step, this.scriptSettings);
+    const script = stepScript(step, this.scriptSettings, this.device);
     if (signal?.aborted) return { ending: 'aborted' };
     let last: MethodScriptSample | undefined;
     let started = false;

@@ -66,6 +66,32 @@ describe('step scripts', () => {
     expect(loopBody(script)).toEqual(['timer_get t', 'pck_start', 'pck_add t', 'pck_add f', 'pck_add r', 'pck_add j', 'pck_end']);
   });
 
+  it('sweeps galvanostatic EIS in high-speed mode on a fixed current range, packed like EIS', () => {
+    const step: PotentiostatStep = { kind: 'eis', mode: 'galvanostatic', startHz: 100e3, endHz: 0.1, points: 11, amplitudeA: 10e-6, dcA: -20e-6 };
+    const script = stepScript(step, undefined, 'es4_hr');
+    expectCommonShape(script);
+    expect(script).toContain('set_pgstat_mode 3');
+    expect(script).toContain('set_range ba 30u');
+    expect(script).toContain('set_i -20u');
+    expect(script).toContain('meas_loop_geis f r j 10u 100k 100m 11i -20u');
+    expect(script.some((l) => l.startsWith('set_e') || l.startsWith('meas_loop_eis'))).toBe(false);
+    expect(loopBody(script)).toEqual(loopBody(stepScript({ kind: 'eis', startHz: 100e3, endHz: 0.1, points: 11, amplitudeV: 0.01, dcV: 0 })));
+  });
+
+  it('refuses galvanostatic EIS on an EmStat Pico, and leaves an unknown device to answer for itself', () => {
+    const step: PotentiostatStep = { kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA: 1e-6, dcA: 0 };
+    let caught: unknown;
+    try {
+      stepScript(step, undefined, 'espico');
+    } catch (e) {
+      caught = e;
+    }
+    expect(isMethodScriptError(caught, 'BAD_STEP')).toBe(true);
+    expect((caught as Error).message).toMatch(/not available on the espico/);
+    expect(stepScript(step, undefined, 'es9_future')).toContain('meas_loop_geis f r j 1u 1k 1 5i 0');
+    expect(stepScript(step)).toContain('meas_loop_geis f r j 1u 1k 1 5i 0');
+  });
+
   it.each<[string, PotentiostatStep]>([
     ['zero duration', { kind: 'ocp', durationS: 0, intervalS: 1 }],
     ['interval above duration', { kind: 'ocp', durationS: 1, intervalS: 2 }],
@@ -74,6 +100,8 @@ describe('step scripts', () => {
     ['infinite potential', { kind: 'constant-potential', potentialV: Number.POSITIVE_INFINITY, durationS: 10, intervalS: 1 }],
     ['fractional points', { kind: 'eis', startHz: 1e3, endHz: 1, points: 2.5, amplitudeV: 0.01, dcV: 0 }],
     ['negative frequency', { kind: 'eis', startHz: -1, endHz: 1, points: 5, amplitudeV: 0.01, dcV: 0 }],
+    ['zero GEIS amplitude', { kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA: 0, dcA: 0 }],
+    ['NaN GEIS bias', { kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA: 1e-6, dcA: Number.NaN }],
   ])('refuses a step with %s as BAD_STEP', (_why, step) => {
     let caught: unknown;
     try {

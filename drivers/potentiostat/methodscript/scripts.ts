@@ -1,6 +1,7 @@
 import type { PotentiostatStep } from '../../../src/instruments/potentiostat-device.js';
 import { SCRIPT_DEFAULTS } from './defaults.js';
 import { MethodScriptError } from './errors.js';
+import { lacksGeis } from './identity.js';
 import { formatInteger, formatSi } from './si-number.js';
 
 export type ScriptSettings = typeof SCRIPT_DEFAULTS;
@@ -29,9 +30,11 @@ const V = SCRIPT_VARIABLES;
  * step. Each script declares its variables, sets up the channel, starts the
  * timer right before its measurement loop, packs the time with the measured
  * values, and switches the cell off in `on_finished:` (which also runs after
- * an abort). Throws MethodScriptError BAD_STEP for values no script can carry.
+ * an abort). Throws MethodScriptError BAD_STEP for values no script can carry,
+ * and for a galvanostatic EIS step on a `device` (id from identify()) known to
+ * lack it.
  */
-export function stepScript(step: PotentiostatStep, settings: ScriptSettings = SCRIPT_DEFAULTS): string[] {
+export function stepScript(step: PotentiostatStep, settings: ScriptSettings = SCRIPT_DEFAULTS, device?: string): string[] {
   switch (step.kind) {
     case 'ocp':
       return ocpScript(step, settings);
@@ -40,7 +43,7 @@ export function stepScript(step: PotentiostatStep, settings: ScriptSettings = SC
     case 'constant-potential':
       return constantPotentialScript(step, settings);
     case 'eis':
-      return eisScript(step, settings);
+      return step.mode === 'galvanostatic' ? geisScript(step, settings, device) : eisScript(step, settings);
   }
 }
 
@@ -112,25 +115,49 @@ function constantPotentialScript(step: Extract<PotentiostatStep, { kind: 'consta
   ];
 }
 
-function eisScript(step: Extract<PotentiostatStep, { kind: 'eis' }>, settings: ScriptSettings): string[] {
-  checkPositive('startHz', step.startHz, step);
-  checkPositive('endHz', step.endHz, step);
+type EisStep = Extract<PotentiostatStep, { kind: 'eis' }>;
+
+function eisScript(step: Exclude<EisStep, { mode: 'galvanostatic' }>, settings: ScriptSettings): string[] {
+  checkSweep(step);
   checkPositive('amplitudeV', step.amplitudeV, step);
   checkFinite('dcV', step.dcV);
-  if (!Number.isSafeInteger(step.points) || step.points < 1) badStep(`points must be a positive integer, got ${step.points}`, step);
   const dc = formatSi(step.dcV);
+  return sweepScript(step, settings, [`set_range_minmax da ${dc} ${dc}`, ...currentAutorange(settings), `set_e ${dc}`], 'meas_loop_eis', step.amplitudeV, step.dcV);
+}
+
+/**
+ * Galvanostatic EIS on a fixed current range that holds the DC current plus
+ * the amplitude. The syntax, `meas_loop_geis f zr zi i_amp f_start f_end n_freq i_dc`
+ * in mode 3 with `set_range ba`, is unverified on hardware: it mirrors
+ * meas_loop_eis as PalmSens documents it for the EmStat4 and Nexus.
+ */
+function geisScript(step: Extract<EisStep, { mode: 'galvanostatic' }>, settings: ScriptSettings, device: string | undefined): string[] {
+  if (device !== undefined && lacksGeis(device)) badStep(`galvanostatic EIS is not available on the ${device}`, step);
+  checkSweep(step);
+  checkPositive('amplitudeA', step.amplitudeA, step);
+  checkFinite('dcA', step.dcA);
+  const rangeA = formatSi(Math.max(Math.abs(step.dcA) + step.amplitudeA, settings.minimumCurrentRangeA));
+  return sweepScript(step, settings, [`set_range ba ${rangeA}`, `set_autoranging ba ${rangeA} ${rangeA}`, `set_i ${formatSi(step.dcA)}`], 'meas_loop_geis', step.amplitudeA, step.dcA);
+}
+
+function checkSweep(step: EisStep): void {
+  checkPositive('startHz', step.startHz, step);
+  checkPositive('endHz', step.endHz, step);
+  if (!Number.isSafeInteger(step.points) || step.points < 1) badStep(`points must be a positive integer, got ${step.points}`, step);
+}
+
+/** An impedance sweep: the excitation's setup lines, then the loop packing time, frequency and Z. */
+function sweepScript(step: EisStep, settings: ScriptSettings, excitation: string[], loop: 'meas_loop_eis' | 'meas_loop_geis', amplitude: number, dc: number): string[] {
   return [
     ...declare(V.time, V.frequency, V.zReal, V.zImaginary),
     'set_pgstat_chan 0',
     // Mode 3 is the high-speed mode EIS needs.
     'set_pgstat_mode 3',
     `set_max_bandwidth ${formatSi(Math.max(step.startHz, step.endHz) * settings.eisBandwidthFactor)}`,
-    `set_range_minmax da ${dc} ${dc}`,
-    ...currentAutorange(settings),
-    `set_e ${dc}`,
+    ...excitation,
     'cell_on',
     'timer_start',
-    `meas_loop_eis ${V.frequency} ${V.zReal} ${V.zImaginary} ${formatSi(step.amplitudeV)} ${formatSi(step.startHz)} ${formatSi(step.endHz)} ${formatInteger(step.points)} ${dc}`,
+    `${loop} ${V.frequency} ${V.zReal} ${V.zImaginary} ${formatSi(amplitude)} ${formatSi(step.startHz)} ${formatSi(step.endHz)} ${formatInteger(step.points)} ${formatSi(dc)}`,
     ...pack(V.time, V.frequency, V.zReal, V.zImaginary),
     'endloop',
     ...finish(),

@@ -20,14 +20,15 @@ export const EisSweepProperties = {
   endFrequency: Quantity('last frequency ("0.1 Hz")'),
   pointsPerDecade: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'frequencies per decade (default 10 unless `points` is given)' })),
   points: Type.Optional(Type.Integer({ minimum: 3, maximum: 1000, description: 'number of frequencies (instead of pointsPerDecade)' })),
-  amplitude: Quantity('sine amplitude ("10 mV")'),
+  amplitude: Quantity('sine amplitude: a potential ("10 mV"), a current ("10 uA") for a galvanostatic sweep'),
+  dcCurrent: Type.Optional(Quantity('DC current of a galvanostatic sweep (default "0 A")')),
   bias: Type.Optional(
     Type.Object(
       {
         dc: Quantity('DC potential ("0 V")'),
         vs: Type.Union([Type.Literal('ocp'), Type.Literal('absolute')], { description: 'ocp: the open-circuit potential is measured first and the bias added to it' }),
       },
-      { additionalProperties: false, description: 'DC bias (default 0 V vs OCP)' },
+      { additionalProperties: false, description: 'DC bias of a potentiostatic sweep (default 0 V vs OCP)' },
     ),
   ),
   ocpDuration: Type.Optional(Quantity('open-circuit measurement before a sweep biased vs OCP (default "10 s")')),
@@ -57,15 +58,19 @@ export type EisParametersInput = Static<typeof EisParametersSchema>;
  * the parameters of a protocol that runs sweeps as a step. `kind` lets the
  * live EIS fit recognise it there.
  */
-export interface EisPlan {
+export type EisPlan = EisPlanCommon & EisExcitation;
+
+/** PEIS: a sine potential around a DC bias; GEIS: a sine current around a DC current. */
+export type EisExcitation =
+  | { readonly mode: 'potentiostatic'; readonly amplitudeV: number; readonly bias: { readonly dcV: number; readonly vs: 'ocp' | 'absolute' } }
+  | { readonly mode: 'galvanostatic'; readonly amplitudeA: number; readonly dcA: number };
+
+interface EisPlanCommon {
   readonly kind: 'eis-sweep';
   readonly instrument: string;
-  readonly mode: 'potentiostatic';
   readonly startHz: number;
   readonly endHz: number;
   readonly points: number;
-  readonly amplitudeV: number;
-  readonly bias: { readonly dcV: number; readonly vs: 'ocp' | 'absolute' };
   /** Open circuit before the sweep: the wait, or long enough to measure the OCP. */
   readonly restS: number;
   /** The OCP is the mean over the last `ocpS` of the rest. */

@@ -6,7 +6,7 @@ import { PotentiostatInstrument } from '../../instruments/potentiostat-instrumen
 import type { PotentiostatSample, PotentiostatStep } from '../../instruments/potentiostat-device.js';
 import type { InstrumentLookup, PreparedProtocol, ProtocolDefinition, RunContext } from '../protocol.js';
 import { badParameter, positiveAt, quantityAt } from '../temperature/parameter-reader.js';
-import { DEFAULT_EIS_CIRCUIT, EisParametersSchema, type EisParametersInput, type EisPlan, type EisSweepInput } from './eis-parameters.js';
+import { DEFAULT_EIS_CIRCUIT, EisParametersSchema, type EisExcitation, type EisParametersInput, type EisPlan, type EisSweepInput } from './eis-parameters.js';
 
 /** Phases published as progress documents; the live EIS fit fits a sweep at `eis-sweep-done`. */
 export const EIS_PHASES = { sweep: 'eis-sweep', sweepDone: 'eis-sweep-done', sweepAborted: 'eis-sweep-aborted' } as const;
@@ -17,7 +17,7 @@ const REST_INTERVAL_S = 1;
 export const eisProtocol: ProtocolDefinition = {
   name: 'eis',
   version: 1,
-  summary: 'Electrochemical impedance spectroscopy: potentiostatic sweeps, each streamed live and fitted to an equivalent circuit',
+  summary: 'Electrochemical impedance spectroscopy: potentiostatic or galvanostatic sweeps, each streamed live and fitted to an equivalent circuit',
   parametersSchema: EisParametersSchema,
   prepare(parameters: unknown, lab: InstrumentLookup): PreparedProtocol {
     const input = parameters as EisParametersInput;
@@ -42,27 +42,25 @@ export function potentiostat(lab: InstrumentLookup, id: string): PotentiostatIns
 
 /**
  * A sweep in SI units, checked against the potentiostat's hard limits (an
- * absolute bias; a bias vs OCP is checked when the OCP is known) and with its
- * circuit parsed, so a typo in the circuit fails before the run starts.
- * `pathPrefix` names where the sweep sits in the parameters (`eis/`).
+ * absolute bias or a galvanostatic sweep; a bias vs OCP is checked when the
+ * OCP is known) and with its circuit parsed, so a typo in the circuit fails
+ * before the run starts. Whether the instrument has GEIS at all is the
+ * driver's to say when the sweep is sent. `pathPrefix` names where the sweep
+ * sits in the parameters (`eis/`).
  */
 export function planEisSweep(input: EisSweepInput, instrument: PotentiostatInstrument, sampleOverrides?: Partial<SampleConfig>, pathPrefix = ''): EisPlan {
   const at = (path: string) => `${pathPrefix}${path}`;
-  if (input.mode === 'galvanostatic') {
-    throw badParameter(at('mode'), `galvanostatic EIS is not available: the ${instrument.config.driver} driver runs potentiostatic sweeps only`);
-  }
   const startHz = positiveAt(at('startFrequency'), input.startFrequency, 'frequency');
   const endHz = positiveAt(at('endFrequency'), input.endFrequency, 'frequency');
   if (startHz === endHz) throw badParameter(at('endFrequency'), 'must differ from startFrequency');
   if (input.points !== undefined && input.pointsPerDecade !== undefined) throw badParameter(at('points'), 'give points or pointsPerDecade, not both');
   const decades = Math.abs(Math.log10(startHz / endHz));
   const points = input.points ?? Math.max(3, Math.round(decades * (input.pointsPerDecade ?? 10)) + 1);
-  const amplitudeV = positiveAt(at('amplitude'), input.amplitude, 'potential');
-  const bias = { dcV: quantityAt(at('bias/dc'), input.bias?.dc ?? 0, 'potential'), vs: input.bias?.vs ?? 'ocp' } as const;
+  const excitation = eisExcitation(input, at);
   const ocpS = positiveAt(at('ocpDuration'), input.ocpDuration ?? '10 s', 'time');
   const waitS = quantityAt(at('waitBefore'), input.waitBefore ?? 0, 'time');
   if (waitS < 0) throw badParameter(at('waitBefore'), 'must not be negative');
-  const restS = bias.vs === 'ocp' ? Math.max(waitS, ocpS) : waitS;
+  const restS = biasedVsOcp(excitation) ? Math.max(waitS, ocpS) : waitS;
   const circuit = input.circuit ?? DEFAULT_EIS_CIRCUIT;
   try {
     Circuit.parse(circuit);
@@ -73,30 +71,55 @@ export function planEisSweep(input: EisSweepInput, instrument: PotentiostatInstr
   const plan: EisPlan = {
     kind: 'eis-sweep',
     instrument: instrument.id,
-    mode: 'potentiostatic',
+    ...excitation,
     startHz,
     endHz,
     points,
-    amplitudeV,
-    bias,
     restS,
     ocpS: Math.min(ocpS, restS),
     restIntervalS: Math.min(REST_INTERVAL_S, restS),
     analysis: { circuit, weighting: input.weighting ?? 'modulus', excludeInductive: input.excludeInductive ?? false },
     sample: instrument.sample || sampleOverrides ? { name: instrument.id, ...instrument.sample, ...sampleOverrides } : null,
   };
-  if (bias.vs === 'absolute') instrument.checkStep(sweepStep(plan, bias.dcV));
+  if (!biasedVsOcp(plan)) instrument.checkStep(sweepStep(plan, null));
   return plan;
 }
 
-function sweepStep(plan: EisPlan, dcV: number): PotentiostatStep {
-  return { kind: 'eis', startHz: plan.startHz, endHz: plan.endHz, points: plan.points, amplitudeV: plan.amplitudeV, dcV };
+/** PEIS (default): amplitude and bias are potentials. GEIS: amplitude and `dcCurrent` are currents. */
+function eisExcitation(input: EisSweepInput, at: (path: string) => string): EisExcitation {
+  if (input.mode === 'galvanostatic') {
+    if (input.bias !== undefined) throw badParameter(at('bias'), 'a galvanostatic sweep has no potential bias: give dcCurrent');
+    return {
+      mode: 'galvanostatic',
+      amplitudeA: positiveAt(at('amplitude'), input.amplitude, 'current'),
+      dcA: quantityAt(at('dcCurrent'), input.dcCurrent ?? 0, 'current'),
+    };
+  }
+  if (input.dcCurrent !== undefined) throw badParameter(at('dcCurrent'), 'only a galvanostatic sweep has a DC current: give bias');
+  return {
+    mode: 'potentiostatic',
+    amplitudeV: positiveAt(at('amplitude'), input.amplitude, 'potential'),
+    bias: { dcV: quantityAt(at('bias/dc'), input.bias?.dc ?? 0, 'potential'), vs: input.bias?.vs ?? 'ocp' },
+  };
+}
+
+function biasedVsOcp(excitation: EisExcitation): boolean {
+  return excitation.mode === 'potentiostatic' && excitation.bias.vs === 'ocp';
+}
+
+/** The sweep's step; `ocpV` is the measured OCP a bias vs OCP is added to (null when there is none). */
+function sweepStep(plan: EisPlan, ocpV: number | null): Extract<PotentiostatStep, { kind: 'eis' }> {
+  const { startHz, endHz, points } = plan;
+  if (plan.mode === 'galvanostatic') return { kind: 'eis', mode: 'galvanostatic', startHz, endHz, points, amplitudeA: plan.amplitudeA, dcA: plan.dcA };
+  return { kind: 'eis', startHz, endHz, points, amplitudeV: plan.amplitudeV, dcV: (ocpV ?? 0) + plan.bias.dcV };
 }
 
 export interface EisSweepOutcome {
   readonly points: number;
-  /** The DC potential the sweep ran at. */
-  readonly dcV: number;
+  /** The DC potential a potentiostatic sweep ran at; null for a galvanostatic one. */
+  readonly dcV: number | null;
+  /** The DC current a galvanostatic sweep ran at; null for a potentiostatic one. */
+  readonly dcA: number | null;
   /** The open-circuit potential measured before it, when measured. */
   readonly ocpV: number | null;
 }
@@ -134,7 +157,7 @@ export async function runEisSweep(
     sweepIndex,
     of,
     null,
-    `EIS sweep ${sweepIndex}: ${plan.startHz} Hz to ${plan.endHz} Hz, ${plan.points} points, ${plan.amplitudeV * 1000} mV amplitude`,
+    `EIS sweep ${sweepIndex}: ${plan.startHz} Hz to ${plan.endHz} Hz, ${plan.points} points, ${plan.mode === 'galvanostatic' ? `${plan.amplitudeA * 1e6} uA` : `${plan.amplitudeV * 1000} mV`} amplitude`,
   );
   try {
     let ocpV: number | null = null;
@@ -153,13 +176,15 @@ export async function runEisSweep(
       const window = recent.filter((s) => s.elapsedS >= plan.restS - plan.ocpS);
       if (window.length > 0) ocpV = window.reduce((sum, s) => sum + s.potentialV, 0) / window.length;
     }
-    if (plan.bias.vs === 'ocp' && ocpV === null) {
+    const vsOcp = biasedVsOcp(plan);
+    if (vsOcp && ocpV === null) {
       throw new EngineError(`${instrument.id}: no open-circuit potential was measured before EIS sweep ${sweepIndex}`, 'INSTRUMENT_UNAVAILABLE', { instrument: instrument.id });
     }
-    const dcV = plan.bias.vs === 'ocp' ? ocpV! + plan.bias.dcV : plan.bias.dcV;
-    await instrument.runStep(sweepStep(plan, dcV), emitAt(ctx.clock.nowNs()), signal);
-    ctx.progress(EIS_PHASES.sweepDone, sweepIndex, of, null, `EIS sweep ${sweepIndex}: ${points} points at ${dcV.toFixed(4)} V DC`);
-    return { points, dcV, ocpV };
+    const step = sweepStep(plan, vsOcp ? ocpV : null);
+    await instrument.runStep(step, emitAt(ctx.clock.nowNs()), signal);
+    const galvanostatic = step.mode === 'galvanostatic';
+    ctx.progress(EIS_PHASES.sweepDone, sweepIndex, of, null, `EIS sweep ${sweepIndex}: ${points} points at ${galvanostatic ? `${step.dcA} A` : `${step.dcV.toFixed(4)} V`} DC`);
+    return { points, dcV: galvanostatic ? null : step.dcV, dcA: galvanostatic ? step.dcA : null, ocpV };
   } catch (e) {
     ctx.progress(EIS_PHASES.sweepAborted, sweepIndex, of, null, `EIS sweep ${sweepIndex} interrupted after ${points} points`);
     throw e;
