@@ -101,6 +101,17 @@ instruments:
     expect(sweep!.conductivitySPerCm / pellet.trueConductivitySPerCm()).toBeCloseTo(1, 1);
   });
 
+  it('runs a galvanostatic sweep with --mode galvanostatic and a current amplitude', async () => {
+    const geis = await operando('run', 'eis', '--config', labFile, '--instrument', 'pstat2', '--mode', 'galvanostatic', '--amplitude', '10 uA', '--start', '1 MHz', '--end', '10 Hz', '--points-per-decade', '6', '--circuit', 'p(R1,CPE1)-p(R2,CPE2)-CPE3', '--json');
+    expect(geis.code).toBe(0);
+    const out = JSON.parse(geis.stdout) as { sweeps: Array<{ ok: boolean; conductivitySPerCm: number }> };
+    expect(out.sweeps[0]!.ok).toBe(true);
+    expect(out.sweeps[0]!.conductivitySPerCm / createCell('LAGP-pellet').trueConductivitySPerCm()).toBeCloseTo(1, 1);
+    const noAmplitude = await operando('run', 'eis', '--config', labFile, '--instrument', 'pstat2', '--mode', 'galvanostatic');
+    expect(noAmplitude.code).toBe(2);
+    expect(noAmplitude.stderr).toMatch(/needs --amplitude as a current/);
+  });
+
   it('stops start-up on an invalid lab file with the file, the path and the problem, and no stack trace', async () => {
     const bad = path.join(dir, 'bad.yaml');
     await writeFile(bad, (await readFile(labFile, 'utf8')).replace('maxAbsCurrentA: 0.005', 'maxAbsCurrentA: lots'));

@@ -8,6 +8,8 @@ import { runProtocolFromCli } from '../run-protocol.js';
 export const EIS_SWEEP_OPTIONS = {
   start: { type: 'string' },
   end: { type: 'string' },
+  mode: { type: 'string' },
+  'dc-current': { type: 'string' },
   'points-per-decade': { type: 'string' },
   points: { type: 'string' },
   amplitude: { type: 'string' },
@@ -21,7 +23,8 @@ export const EIS_SWEEP_OPTIONS = {
 } as const;
 
 export const EIS_SWEEP_USAGE =
-  '[--start "1 MHz"] [--end "0.1 Hz"] [--points-per-decade N | --points N] [--amplitude "10 mV"] [--bias "0 V"] [--bias-vs ocp|absolute] ' +
+  '[--mode potentiostatic|galvanostatic] [--start "1 MHz"] [--end "0.1 Hz"] [--points-per-decade N | --points N] [--amplitude "10 mV" | "10 uA"] ' +
+  '[--bias "0 V"] [--bias-vs ocp|absolute] [--dc-current "0 A"] ' +
   '[--ocp-duration "10 s"] [--wait-before DURATION] [--circuit "R0-p(R1,CPE1)-p(R2,CPE2)"] [--weighting unit|modulus|proportional] [--exclude-inductive]';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -38,6 +41,10 @@ function count(v: Values, k: string): number | undefined {
 
 /** A sweep from the options (defaults: 1 MHz to 0.1 Hz, 10 per decade, 10 mV vs OCP); the engine validates it. */
 export function eisSweepFromOptions(v: Values): EisSweepInput {
+  const mode = text(v, 'mode');
+  if (mode !== undefined && mode !== 'potentiostatic' && mode !== 'galvanostatic') throw new UsageError(`--mode must be potentiostatic or galvanostatic, got ${mode}`);
+  const galvanostatic = mode === 'galvanostatic';
+  if (galvanostatic && text(v, 'amplitude') === undefined) throw new UsageError('--mode galvanostatic needs --amplitude as a current, e.g. "10 uA"');
   const biasVs = text(v, 'bias-vs');
   if (biasVs !== undefined && biasVs !== 'ocp' && biasVs !== 'absolute') throw new UsageError(`--bias-vs must be ocp or absolute, got ${biasVs}`);
   const weighting = text(v, 'weighting');
@@ -47,6 +54,8 @@ export function eisSweepFromOptions(v: Values): EisSweepInput {
   if (ppd !== undefined && !(ppd > 0)) throw new UsageError(`--points-per-decade must be a number > 0, got ${perDecade}`);
   const points = count(v, 'points');
   return {
+    ...(mode !== undefined && { mode: mode as 'potentiostatic' | 'galvanostatic' }),
+    ...(text(v, 'dc-current') && { dcCurrent: text(v, 'dc-current')! }),
     startFrequency: text(v, 'start') ?? '1 MHz',
     endFrequency: text(v, 'end') ?? '0.1 Hz',
     ...(ppd !== undefined && { pointsPerDecade: ppd }),
