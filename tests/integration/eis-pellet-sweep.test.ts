@@ -1,62 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MethodScriptPotentiostat } from '../../drivers/potentiostat/methodscript/potentiostat.js';
-import type { PotentiostatInstrumentConfig } from '../../src/config/schema.js';
-import { DocumentBus } from '../../src/core/bus.js';
-import { nsToMs, ScaledClock } from '../../src/core/clock.js';
-import type { Document, FitResult, Progress, Reading } from '../../src/core/documents.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { RunEngine } from '../../src/engine/run-engine.js';
-import { attachLiveEisFit } from '../../src/fits/live-eis.js';
-import { PotentiostatInstrument } from '../../src/instruments/potentiostat-instrument.js';
-import { InstrumentRegistry } from '../../src/instruments/registry.js';
+import { nsToMs } from '../../src/core/clock.js';
+import type { FitResult, Progress, Reading } from '../../src/core/documents.js';
 import type { EisParametersInput } from '../../src/protocols/eis/eis-parameters.js';
-import { eisProtocol } from '../../src/protocols/eis/eis-protocol.js';
-import { openTransport } from '../../src/transport/index.js';
-import type { PelletCell } from '../../simulators/potentiostat/cell/index.js';
-import { startPotentiostatSimulator, type PotentiostatSimulator } from '../../simulators/potentiostat/start-potentiostat-simulator.js';
+import { PELLET_CIRCUIT, startPelletEisBench, type PelletEisBench } from '../support/pellet-eis-bench.js';
 
 /** Lab time 100x real time: the 20 s sweep and 10 s OCP take a third of a second. */
 const SCALE = 100;
-/** The bulk arc of the LAGP pellet lies near 9 MHz at room temperature: a circuit with it resolves its low-frequency side. */
-const PELLET_CIRCUIT = 'p(R1,CPE1)-p(R2,CPE2)-CPE3';
 
 describe('EIS sweep of the simulated LAGP pellet over a pseudo-terminal', () => {
-  let simulator: PotentiostatSimulator;
-  let bus: DocumentBus;
-  let engine: RunEngine;
-  let pstat: PotentiostatInstrument;
-  let clock: ScaledClock;
-  let docs: Array<{ doc: Document; receivedMs: number }>;
+  let bench: PelletEisBench;
 
   beforeEach(async () => {
-    clock = new ScaledClock(SCALE);
-    simulator = await startPotentiostatSimulator({ cell: 'LAGP-pellet', link: 'pty', seed: 3 }, clock);
-    const cell = simulator.cell as PelletCell;
-    const config: PotentiostatInstrumentConfig = {
-      id: 'pellet',
-      kind: 'potentiostat',
-      driver: 'methodscript',
-      transport: simulator.url,
-      limits: { minV: -1, maxV: 1, maxAbsCurrentA: 1e-3 },
-      sample: { name: 'LAGP pellet', thicknessCm: cell.parameters.thicknessCm, areaCm2: cell.parameters.areaCm2 },
-    };
-    pstat = new PotentiostatInstrument(config, new MethodScriptPotentiostat(await openTransport(simulator.url), { clock, logger: silentLogger }), silentLogger);
-    await pstat.connect();
-    const instruments = new InstrumentRegistry();
-    instruments.add(pstat);
-    bus = new DocumentBus(silentLogger);
-    docs = [];
-    bus.attach('test-recorder', (doc) => docs.push({ doc, receivedMs: clock.nowMs() }));
-    attachLiveEisFit(bus, silentLogger);
-    engine = new RunEngine({ bus, clock, logger: silentLogger, instruments, protocols: [eisProtocol] });
+    bench = await startPelletEisBench({ link: 'pty', seed: 3, scale: SCALE });
   });
 
   afterEach(async () => {
-    await engine?.shutdown();
-    await pstat?.close();
-    await simulator?.close();
-    bus?.close();
+    await bench?.close();
   });
+
 
   const sweep = (extra: Partial<EisParametersInput> = {}): EisParametersInput => ({
     instrument: 'pellet',
@@ -67,12 +28,12 @@ describe('EIS sweep of the simulated LAGP pellet over a pseudo-terminal', () => 
     circuit: PELLET_CIRCUIT,
     ...extra,
   });
-  const readings = (quantity: string) => docs.map((d) => d.doc).filter((d): d is Reading => d.kind === 'reading' && d.quantity === quantity);
-  const fits = () => docs.map((d) => d.doc).filter((d): d is FitResult => d.kind === 'fit' && d.method === 'eis');
+  const readings = (quantity: string) => bench.documents().filter((d): d is Reading => d.kind === 'reading' && d.quantity === quantity);
+  const fits = () => bench.documents().filter((d): d is FitResult => d.kind === 'fit' && d.method === 'eis');
 
   it('streams each frequency point live and fits the sweep after it ends: bulk resistance and conductivity of the pellet', async () => {
-    const { runId } = engine.start({ protocol: 'eis', parameters: sweep() });
-    expect((await engine.whenDone(runId)).exitStatus).toBe('success');
+    const { runId } = bench.engine.start({ protocol: 'eis', parameters: sweep() });
+    expect((await bench.engine.whenDone(runId)).exitStatus).toBe('success');
 
     const frequency = readings('frequency');
     const zRe = readings('z_re');
@@ -82,7 +43,7 @@ describe('EIS sweep of the simulated LAGP pellet over a pseudo-terminal', () => 
     expect(zIm).toHaveLength(61);
     expect(frequency[0]!.value).toBeCloseTo(1e6, -1);
     expect(frequency.at(-1)!.value).toBeCloseTo(1, 6);
-    const cell = simulator.cell as PelletCell;
+    const cell = bench.cell;
     frequency.forEach((f, i) => {
       // One timestamp per point; Z within a percent of the cell's (the noise is 0.04 % of |Z| at 50 mV).
       expect(zRe[i]!.timestampNs).toBe(f.timestampNs);
@@ -90,10 +51,10 @@ describe('EIS sweep of the simulated LAGP pellet over a pseudo-terminal', () => 
       expect(Math.hypot(zRe[i]!.value - z.re, zIm[i]!.value - z.im) / Math.hypot(z.re, z.im)).toBeLessThan(0.01);
     });
     // Live: the first point reached the bus before the last one was measured.
-    const receivedFirstMs = docs.find((d) => d.doc === frequency[0])!.receivedMs;
+    const receivedFirstMs = bench.recorded.find((d) => d.doc === frequency[0])!.receivedMs;
     expect(receivedFirstMs).toBeLessThan(nsToMs(frequency.at(-1)!.timestampNs));
     // The sweep index travels in the progress documents.
-    const progress = docs.map((d) => d.doc).filter((d): d is Progress => d.kind === 'progress');
+    const progress = bench.documents().filter((d): d is Progress => d.kind === 'progress');
     expect(progress.filter((p) => p.phase.startsWith('eis-sweep')).map((p) => [p.phase, p.step])).toEqual([
       ['eis-sweep', 1],
       ['eis-sweep-done', 1],
@@ -124,8 +85,8 @@ describe('EIS sweep of the simulated LAGP pellet over a pseudo-terminal', () => 
   });
 
   it('publishes a poor fit flagged, with the reasons, instead of hiding it', async () => {
-    const { runId } = engine.start({ protocol: 'eis', parameters: sweep({ circuit: 'R0-p(R1,C1)', repeats: 2 }) });
-    expect((await engine.whenDone(runId)).exitStatus).toBe('success');
+    const { runId } = bench.engine.start({ protocol: 'eis', parameters: sweep({ circuit: 'R0-p(R1,C1)', repeats: 2 }) });
+    expect((await bench.engine.whenDone(runId)).exitStatus).toBe('success');
     expect(fits().map((f) => f.index)).toEqual([1, 2]);
     for (const fit of fits()) {
       const result = fit.result as { ok: boolean; warnings: string[]; kk: { pass: boolean } };
@@ -136,8 +97,8 @@ describe('EIS sweep of the simulated LAGP pellet over a pseudo-terminal', () => 
   });
 
   it('refuses a galvanostatic sweep with a potential amplitude and a malformed circuit before anything runs', () => {
-    expect(() => engine.start({ protocol: 'eis', parameters: sweep({ mode: 'galvanostatic' }) })).toThrow(/parameters\/amplitude/);
-    expect(() => engine.start({ protocol: 'eis', parameters: sweep({ circuit: 'R0-p(R1' }) })).toThrow(/parameters\/circuit/);
-    expect(docs.filter((d) => d.doc.kind === 'run-start')).toEqual([]);
+    expect(() => bench.engine.start({ protocol: 'eis', parameters: sweep({ mode: 'galvanostatic' }) })).toThrow(/parameters\/amplitude/);
+    expect(() => bench.engine.start({ protocol: 'eis', parameters: sweep({ circuit: 'R0-p(R1' }) })).toThrow(/parameters\/circuit/);
+    expect(bench.recorded.filter((d) => d.doc.kind === 'run-start')).toEqual([]);
   });
 });
