@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /**
  * A subcommand of the `operando` CLI. `name` is the words that select it
  * (`analyze gitt`); `run` gets the remaining arguments and returns the exit
@@ -20,4 +22,13 @@ export interface CliIo {
 /** Thrown for bad arguments: the CLI prints the message and the usage, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** node:util parseArgs for a command: strict, and any parse failure is a UsageError. */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -1,16 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { decodeText } from '../../io/text.js';
-import { UsageError, type CliIo } from '../command.js';
+import { parseCommandArgs, UsageError, type CliIo } from '../command.js';
 
-/** Arguments parsing for the `analyze` commands: any parse failure is a UsageError. */
+/** Arguments of the `analyze` commands: options and the input file(s) as positionals. */
 export function parseAnalyzeArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  return parseCommandArgs(args, options, true);
 }
 
 /** The one positional argument (the data file). */

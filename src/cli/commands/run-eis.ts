@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { FitResult } from '../../core/documents.js';
 import type { EisParametersInput, EisSweepInput } from '../../protocols/eis/eis-parameters.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { parseCommandArgs, UsageError, type CliCommand } from '../command.js';
 import { runProtocolFromCli } from '../run-protocol.js';
 
 /** Options of one sweep, shared by `run eis` and `run vt`. */
@@ -100,12 +99,7 @@ export const runEisCommand: CliCommand = {
   summary: 'Run EIS sweeps on a potentiostat of a lab file, printing each sweep’s fit (circuit, Kramers-Kronig, conductivity)',
   usage: `operando run eis [--config FILE] --instrument ID ${EIS_SWEEP_USAGE} [--repeats N] [--json]`,
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { config: { type: 'string' }, instrument: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, ...EIS_SWEEP_OPTIONS }, strict: true }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values } = parseCommandArgs(args, { config: { type: 'string' }, instrument: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, ...EIS_SWEEP_OPTIONS });
     const parameters = eisParametersFromOptions(values);
     return runProtocolFromCli(
       io,

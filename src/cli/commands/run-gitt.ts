@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { formatQuantity } from '../../core/units.js';
 import type { GittParametersInput } from '../../protocols/gitt/gitt-parameters.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { parseCommandArgs, UsageError, type CliCommand } from '../command.js';
 import { runProtocolFromCli } from '../run-protocol.js';
 
 const OPTIONS = {
@@ -60,12 +59,7 @@ export const runGittCommand: CliCommand = {
     '[--rest "30 min" | --rest-max-dvdt "1 mV/h" --rest-max "4 h" [--rest-window "5 min"]] [--pulses N] ' +
     '[--cutoff-min V] [--cutoff-max V] [--sample-interval "1 s"] [--rest-sample-interval "10 s"] [--initial-rest "10 min"] [--json]',
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: OPTIONS, strict: true }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values } = parseCommandArgs(args, OPTIONS);
     const parameters = gittParametersFromOptions(values);
     const f = (x: unknown, unit: string) => (typeof x === 'number' ? formatQuantity(x, unit) : 'n/a');
     return runProtocolFromCli(

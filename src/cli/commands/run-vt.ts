@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { FitResult } from '../../core/documents.js';
 import type { VtSeriesParametersInput } from '../../protocols/vt-series/vt-parameters.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { parseCommandArgs, UsageError, type CliCommand } from '../command.js';
 import { describeEisFit, EIS_SWEEP_OPTIONS, EIS_SWEEP_USAGE, eisSweepFromOptions } from './run-eis.js';
 import { runProtocolFromCli } from '../run-protocol.js';
 
@@ -110,12 +109,7 @@ export const runVtCommand: CliCommand = {
     `[--potentiostat ID ${EIS_SWEEP_USAGE}] [--external nmr-t2,nmr-exsy [--max-wait "4 h"]] ` +
     '[--jump-distance "0.3 nm" --dimension 1|2|3] [--exsy-distance "50 nm"] [--json]',
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: OPTIONS, strict: true }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values } = parseCommandArgs(args, OPTIONS);
     const parameters = vtParametersFromOptions(values);
     return runProtocolFromCli(io, values, 'vt-series', parameters, describeFit, (fits) => {
       const finals = fits.filter((f) => f.method === 'arrhenius' && f.result.final === true).map((f) => f.result);

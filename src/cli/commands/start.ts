@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { loadLabConfig } from '../../config/load.js';
 import type { Logger } from '../../core/logger.js';
 import { startLab } from '../../lab/lab.js';
-import { UsageError, type CliCommand, type CliIo } from '../command.js';
+import { parseCommandArgs, UsageError, type CliCommand, type CliIo } from '../command.js';
 
 export const DEFAULT_LAB_FILE = 'config/simulated-lab.yaml';
 
@@ -29,12 +28,7 @@ export const startCommand: CliCommand = {
   summary: 'Start the lab of a lab file: simulators, instruments, store, API and dashboard',
   usage: `operando start [--config FILE] [--port N] [--debug]   (default FILE: ${DEFAULT_LAB_FILE})`,
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { config: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' } }, strict: true }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values } = parseCommandArgs(args, { config: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' } });
     const port = values.port !== undefined ? Number(values.port) : undefined;
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port must be 0..65535, got ${values.port}`);
     const logger = stderrLogger(io, values.debug);
