@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { externalFixture } from '../../tests/support/external-fixtures.js';
 import { readMptTable } from './biologic-mpt.js';
 import { ImportError, isImportError } from './errors.js';
 import { decodeText } from './text.js';
-
-const EXTERNAL = new URL('../../../shared/data/external/', import.meta.url);
 
 /** A minimal EC-Lab export: magic line, header count, free header text, column names, data. */
 const SMALL = [
@@ -38,7 +37,7 @@ describe('readMptTable', () => {
   });
 
   it('reads the EC-Lab v11.18 PEIS export from impedance.py (Latin-1)', () => {
-    const t = readMptTable(decodeText(readFileSync(new URL('impedancepy_exampleDataBioLogic.mpt', EXTERNAL))));
+    const t = readMptTable(decodeText(readFileSync(externalFixture('impedancepy_exampleDataBioLogic.mpt'))));
     expect(t.headerLines).toBe(61);
     expect(t.columns.slice(0, 3)).toEqual(['freq/Hz', 'Re(Z)/Ohm', '-Im(Z)/Ohm']);
     expect(t.columns).toContain('cycle number');

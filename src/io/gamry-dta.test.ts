@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { externalFixture } from '../../tests/support/external-fixtures.js';
 import { readDtaTable } from './gamry-dta.js';
 import { ImportError, isImportError } from './errors.js';
 import { decodeText } from './text.js';
-
-const EXTERNAL = new URL('../../../shared/data/external/', import.meta.url);
 
 describe('readDtaTable', () => {
   it('reads a ZCURVE table up to the first line that is not tab-indented', () => {
@@ -21,7 +20,7 @@ describe('readDtaTable', () => {
   });
 
   it('reads the Gamry Framework 7.05 export from impedance.py and tells ZCURVE from OCVCURVE', () => {
-    const text = decodeText(readFileSync(new URL('impedancepy_exampleDataGamry.DTA', EXTERNAL)));
+    const text = decodeText(readFileSync(externalFixture('impedancepy_exampleDataGamry.DTA')));
     const z = readDtaTable(text, 'ZCURVE');
     expect(z.columns).toEqual(['Pt', 'Time', 'Freq', 'Zreal', 'Zimag', 'Zsig', 'Zmod', 'Zphz', 'Idc', 'Vdc', 'IERange']);
     expect(z.rows).toHaveLength(72);

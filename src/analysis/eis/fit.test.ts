@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { externalFixture } from '../../../tests/support/external-fixtures.js';
 import { Circuit } from './circuit.js';
 import { isEisError } from './errors.js';
 import { fitCircuit, gaussian, mulberry32, type CircuitFitResult } from './fit.js';
@@ -119,7 +120,7 @@ describe('fitCircuit options and diagnostics', () => {
 });
 
 describe('fitCircuit on impedance.py exampleData.csv (inductive points excluded)', () => {
-  const rows = readFileSync(new URL('../../../../shared/data/external/impedancepy_exampleData.csv', import.meta.url), 'utf8')
+  const rows = readFileSync(externalFixture('impedancepy_exampleData.csv'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => l.split(',').map(Number));

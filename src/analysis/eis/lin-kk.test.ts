@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { externalFixture } from '../../../tests/support/external-fixtures.js';
 import { Circuit } from './circuit.js';
 import { isEisError } from './errors.js';
 import { gaussian, mulberry32 } from './fit.js';
@@ -67,7 +68,7 @@ describe('linKk (Schönleber 2014)', () => {
   });
 
   it('fails the scattered BioLogic thin-film export: neighbouring points differ by more than the 1 % limit', () => {
-    const lines = readFileSync(new URL('../../../../shared/data/external/impedancepy_exampleDataBioLogic.mpt', import.meta.url), 'latin1').split('\n');
+    const lines = readFileSync(externalFixture('impedancepy_exampleDataBioLogic.mpt'), 'latin1').split('\n');
     const rows = lines.slice(61).filter((l) => l.trim() !== '').map((l) => l.split('\t').slice(0, 3).map(Number));
     const spectrum = { frequencyHz: Float64Array.from(rows, (r) => r[0]!), zRe: Float64Array.from(rows, (r) => r[1]!), zIm: Float64Array.from(rows, (r) => -r[2]!) };
     // Independent of the test: -Z'' jumps between adjacent high-frequency points by several % of |Z|.
