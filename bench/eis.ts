@@ -13,15 +13,18 @@
  * one that lets the JIT compile that circuit's elements; the first call is
  * shown too.
  *
- *   node --import tsx bench/eis.ts
+ *   npm run bench eis   (or, after npm run build: node dist/bench/eis.js)
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Circuit } from '../src/analysis/eis/circuit.js';
 import { drt } from '../src/analysis/eis/drt.js';
 import { fitCircuit, gaussian, mulberry32, type CircuitFitOptions } from '../src/analysis/eis/fit.js';
 import type { ImpedanceSpectrum } from '../src/analysis/eis/spectrum.js';
+import { PACKAGE_ROOT } from '../src/core/package-root.js';
 import { parseImpedanceFile } from '../src/io/impedance-file.js';
+import { median } from './median.js';
 
 const EIGHT = 'R0-p(R1,CPE1)-p(R2,CPE2)-W1';
 const SEVEN = 'R0-p(R1,C1)-p(R2-Wo1,C2)';
@@ -33,7 +36,8 @@ const FITS = 10;
 const DRT_ROUNDS = 5;
 const FIT_ROUNDS = 15;
 
-function synthetic(text: string, values: number[], points: number, seed: number): ImpedanceSpectrum {
+/** A spectrum of `circuit` from 1 MHz down to 10 mHz with 0.2 % seeded noise on each component (also used by startup.ts). */
+export function synthetic(text: string, values: number[], points: number, seed: number): ImpedanceSpectrum {
   const frequencyHz = Float64Array.from({ length: points }, (_, i) => 1e6 * 1e-8 ** (i / (points - 1)));
   const { zRe, zIm } = Circuit.parse(text).impedance(values, frequencyHz);
   const random = mulberry32(seed);
@@ -49,11 +53,6 @@ function seconds<T>(work: () => T): { s: number; result: T } {
   const start = performance.now();
   const result = work();
   return { s: (performance.now() - start) / 1000, result };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** The first call's time, then the median of `rounds` more, with the last result. */
@@ -81,7 +80,8 @@ export async function main(): Promise<void> {
   const drtTimes = Array.from({ length: DRT_ROUNDS }, () => seconds(() => drt(drtData)).s);
   console.log(`  DRT, 100 points, lambda by GCV         ${(1000 * median(drtTimes)).toFixed(0)} ms (median of ${DRT_ROUNDS})`);
 
-  const csv = readFileSync(new URL('../../shared/data/external/impedancepy_exampleData.csv', import.meta.url), 'utf8');
+  // From the package root: this module runs compiled from dist/bench/ (tests/fixtures/PROVENANCE.md says where the file comes from).
+  const csv = readFileSync(join(PACKAGE_ROOT, 'tests', 'fixtures', 'external', 'impedancepy_exampleData.csv'), 'utf8');
   const data = parseImpedanceFile(csv, 'impedancepy_exampleData.csv', { excludeInductive: true });
   console.log(`impedance.py exampleData.csv, ${data.frequencyHz.length} points (Z'' > 0 dropped)`);
   for (const circuit of [SEVEN, EIGHT]) {

@@ -4,8 +4,9 @@
  * time.
  */
 const benches: Array<[string, () => Promise<{ main(): Promise<void> }>]> = [
-  ['store: readings through the stream into SQLite vs raw batched inserts', () => import('./store.js')],
+  ['store: events through the stream into SQLite vs raw batched inserts, and bytes per spectrum', () => import('./store.js')],
   ['eis: circuit fits and DRT', () => import('./eis.js')],
+  ['startup: CLI start-up against bare node', () => import('./startup.js')],
 ];
 
 const only = process.argv.slice(2);

@@ -4,7 +4,9 @@
 # Ends with the plain summary line `N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# npm packages and a fresh dist/: the end-to-end tests spawn bin/operando.js, which runs the compiled CLI.
 bash scripts/ensure-deps.sh
+# Type check of everything, tests included (the build compiles the shipped code only).
 npx tsc --noEmit -p tsconfig.json
 results="$(mktemp -d)/vitest.json"
 status=0

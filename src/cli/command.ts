@@ -1,14 +1,21 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /**
- * A subcommand of the `operando` CLI. `name` is the words that select it
- * (`analyze gitt`); `run` gets the remaining arguments and returns the exit
- * code: 0 success, 1 failure of the work, 2 bad usage.
+ * A subcommand of the `operando` CLI as the command table describes it:
+ * `name` is the words that select it (`analyze gitt`), `summary` and `usage`
+ * its help. `load` imports the command's module, so a start loads only the
+ * chosen command and what it needs (an `analyze` command never loads the lab,
+ * the API or the serial ports).
  */
 export interface CliCommand {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
+  load(): Promise<CliRunner>;
+}
+
+/** A command's work: `run` gets the arguments after the command's name and returns the exit code: 0 success, 1 failure of the work, 2 bad usage. */
+export interface CliRunner {
   run(args: string[], io: CliIo): Promise<number>;
 }
 

@@ -1,12 +1,9 @@
 import { ARRHENIUS_QUANTITIES, fitArrhenius, type ArrheniusQuantity } from '../../analysis/arrhenius/arrhenius.js';
 import { readNumericCsv } from '../../io/electrochem-series.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliRunner } from '../command.js';
 import { onePositional, parseAnalyzeArgs, printJson, readInputFile, withError } from './analyze-options.js';
 
-export const analyzeArrheniusCommand: CliCommand = {
-  name: 'analyze arrhenius',
-  summary: 'Activation energy from a quantity measured at several temperatures (CSV temperature_k,value)',
-  usage: `operando analyze arrhenius FILE --quantity ${ARRHENIUS_QUANTITIES.join('|')} [--json]`,
+export const analyzeArrheniusCommand: CliRunner = {
   async run(args, io) {
     const { values, positionals } = parseAnalyzeArgs(args, { quantity: { type: 'string' }, json: { type: 'boolean' } });
     const file = onePositional(positionals, 'CSV file');

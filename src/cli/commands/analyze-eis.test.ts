@@ -1,24 +1,14 @@
-import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { EXTERNAL_FIXTURES, externalFixtureFiles } from '../../../tests/support/external-fixtures.js';
 import { isImportError } from '../../io/errors.js';
-import { UsageError, type CliIo } from '../command.js';
+import { collectingIo } from '../collecting-io.test-support.js';
+import { UsageError } from '../command.js';
 import { analyzeEisCommand } from './analyze-eis.js';
 
-const EXTERNAL = fileURLToPath(new URL('../../../../shared/data/external/', import.meta.url));
+/** File names are relative to the fixtures. */
+const collector = () => collectingIo(EXTERNAL_FIXTURES);
 
-function collector(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-    cwd: EXTERNAL,
-  };
-  return io;
-}
-
-/** A circuit suited to each spectrum; files that are not spectra are expected to fail to import. */
+/** A circuit suited to each spectrum of the fixtures. */
 const CIRCUITS: Record<string, string> = {
   'impedancepy_exampleData.csv': 'R0-p(R1,CPE1)-p(R2,CPE2)-W1',
   'impedancepy_exampleDataBioLogic.mpt': 'R0-p(R1,CPE1)',
@@ -27,19 +17,13 @@ const CIRCUITS: Record<string, string> = {
 };
 
 describe('operando analyze eis', () => {
-  it('runs on every file of shared/data/external: JSON for the spectra, a typed import error otherwise', async () => {
-    const files = await readdir(EXTERNAL);
-    expect(files.length).toBeGreaterThanOrEqual(5);
+  it('runs on every spectrum of tests/fixtures/external and prints the documented JSON', async () => {
+    const files = await externalFixtureFiles();
+    // A spectrum added to the fixtures needs its circuit here.
+    expect(files).toEqual(Object.keys(CIRCUITS).sort());
     for (const file of files) {
       const io = collector();
-      const circuit = CIRCUITS[file];
-      if (circuit === undefined) {
-        // PROVENANCE.md: read, rejected by the importer with the file named.
-        await expect(analyzeEisCommand.run([file, '--circuit', 'R0-p(R1,C1)', '--json'], io)).rejects.toSatisfy(
-          (e: unknown) => isImportError(e) && e.message.startsWith(file),
-        );
-        continue;
-      }
+      const circuit = CIRCUITS[file]!;
       const code = await analyzeEisCommand.run([file, '--circuit', circuit, '--kk', '--drt', '--thickness-cm', '0.1', '--area-cm2', '1.5', '--json'], io);
       expect(code).toBe(0);
       const out = JSON.parse(io.out);
@@ -57,6 +41,12 @@ describe('operando analyze eis', () => {
       expect(out.conductivitySPerCm).toBeGreaterThan(0);
       expect(Array.isArray(out.warnings)).toBe(true);
     }
+  });
+
+  it('rejects a file that is not a spectrum with a typed import error naming the file', async () => {
+    await expect(analyzeEisCommand.run(['../PROVENANCE.md', '--circuit', 'R0-p(R1,C1)', '--json'], collector())).rejects.toSatisfy(
+      (e: unknown) => isImportError(e) && e.message.startsWith('PROVENANCE.md'),
+    );
   });
 
   it('leaves kk, drt and conductivity null when not asked, and counts the points after exclusion', async () => {

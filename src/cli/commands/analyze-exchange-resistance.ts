@@ -1,11 +1,8 @@
 import { chargeTransferResistanceOhmCm2 } from '../../analysis/exchange/charge-transfer.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliRunner } from '../command.js';
 import { parseAnalyzeArgs, positiveNumber, printJson } from './analyze-options.js';
 
-export const analyzeExchangeResistanceCommand: CliCommand = {
-  name: 'analyze exchange-resistance',
-  summary: 'Charge-transfer resistance R_ct = R T/(z F j0) from an exchange current density',
-  usage: 'operando analyze exchange-resistance --j0-ma-per-cm2 J --temperature-k T [--electrons Z] [--json]',
+export const analyzeExchangeResistanceCommand: CliRunner = {
   async run(args, io) {
     const { values, positionals } = parseAnalyzeArgs(args, {
       'j0-ma-per-cm2': { type: 'string' },

@@ -1,12 +1,9 @@
 import { fitExsy } from '../../analysis/nmr/exsy.js';
 import { readNumericCsv } from '../../io/electrochem-series.js';
-import type { CliCommand } from '../command.js';
+import type { CliRunner } from '../command.js';
 import { onePositional, parseAnalyzeArgs, positiveNumber, printJson, readInputFile, withError } from './analyze-options.js';
 
-export const analyzeExsyCommand: CliCommand = {
-  name: 'analyze exsy',
-  summary: 'Effective D from 2D exchange NMR build-up (CSV mixing_time_s,exchanged_fraction)',
-  usage: 'operando analyze exsy FILE --distance-nm D [--json]',
+export const analyzeExsyCommand: CliRunner = {
   async run(args, io) {
     const { values, positionals } = parseAnalyzeArgs(args, { 'distance-nm': { type: 'string' }, json: { type: 'boolean' } });
     const file = onePositional(positionals, 'CSV file');

@@ -2,13 +2,10 @@ import { AnalysisError } from '../../analysis/errors.js';
 import { fitBpp, type BppFit } from '../../analysis/nmr/bpp.js';
 import { analyzeT2, type DiffusionDimension } from '../../analysis/nmr/t2-temperature.js';
 import { readNumericCsv } from '../../io/electrochem-series.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliRunner } from '../command.js';
 import { onePositional, parseAnalyzeArgs, positiveNumber, printJson, readInputFile, withError } from './analyze-options.js';
 
-export const analyzeT2Command: CliCommand = {
-  name: 'analyze t2',
-  summary: 'Motional narrowing of NMR T2 against temperature: Ea, tau_c, jump D (CSV temperature_k,t2_s)',
-  usage: 'operando analyze t2 FILE --jump-distance-nm L --dimension 1|2|3 [--larmor-mhz F] [--json]',
+export const analyzeT2Command: CliRunner = {
   async run(args, io) {
     const { values, positionals } = parseAnalyzeArgs(args, {
       'jump-distance-nm': { type: 'string' },

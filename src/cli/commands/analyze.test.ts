@@ -6,7 +6,8 @@ import { BOLTZMANN_EV_PER_K } from '../../core/physical-constants.js';
 import { syntheticGittRun } from '../../analysis/gitt/synthetic-run.js';
 import { bppRelaxationRatePerS } from '../../analysis/nmr/bpp.js';
 import { exchangedFraction } from '../../analysis/nmr/exsy.js';
-import { UsageError, type CliIo } from '../command.js';
+import { collectingIo } from '../collecting-io.test-support.js';
+import { UsageError, type CliRunner } from '../command.js';
 import { analyzeArrheniusCommand } from './analyze-arrhenius.js';
 import { analyzeExchangeResistanceCommand } from './analyze-exchange-resistance.js';
 import { analyzeExsyCommand } from './analyze-exsy.js';
@@ -21,30 +22,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function collector(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-    get cwd() {
-      return dir;
-    },
-  };
-  return io;
-}
+/** File names are relative to the temp folder (called inside tests, after beforeAll made it). */
+const collector = () => collectingIo(dir);
 
-async function run(command: { run(args: string[], io: CliIo): Promise<number> }, args: string[]) {
+async function run(command: CliRunner, args: string[]) {
   const io = collector();
   const code = await command.run(args, io);
   return { code, io };
 }
 
-async function runJson(command: { run(args: string[], io: CliIo): Promise<number> }, args: string[]) {
+async function runJson(command: CliRunner, args: string[]) {
   const { code, io } = await run(command, [...args, '--json']);
   expect(code).toBe(0);
   return JSON.parse(io.out) as Record<string, unknown>;

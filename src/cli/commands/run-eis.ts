@@ -1,9 +1,9 @@
 import type { FitResult } from '../../core/documents.js';
 import type { EisParametersInput, EisSweepInput } from '../../protocols/eis/eis-parameters.js';
-import { parseCommandArgs, UsageError, type CliCommand } from '../command.js';
+import { parseCommandArgs, UsageError, type CliRunner } from '../command.js';
 import { runProtocolFromCli } from '../run-protocol.js';
 
-/** Options of one sweep, shared by `run eis` and `run vt`. */
+/** Options of one sweep, shared by `run eis` and `run vt` (their usage: EIS_SWEEP_USAGE in index.ts). */
 export const EIS_SWEEP_OPTIONS = {
   start: { type: 'string' },
   end: { type: 'string' },
@@ -20,11 +20,6 @@ export const EIS_SWEEP_OPTIONS = {
   weighting: { type: 'string' },
   'exclude-inductive': { type: 'boolean' },
 } as const;
-
-export const EIS_SWEEP_USAGE =
-  '[--mode potentiostatic|galvanostatic] [--start "1 MHz"] [--end "0.1 Hz"] [--points-per-decade N | --points N] [--amplitude "10 mV" | "10 uA"] ' +
-  '[--bias "0 V"] [--bias-vs ocp|absolute] [--dc-current "0 A"] ' +
-  '[--ocp-duration "10 s"] [--wait-before DURATION] [--circuit "R0-p(R1,CPE1)-p(R2,CPE2)"] [--weighting unit|modulus|proportional] [--exclude-inductive]';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -94,10 +89,7 @@ export function describeEisFit(fit: FitResult): string {
  * (`onFit` formats them; `--json` collects them instead) and closes the lab.
  * Returns the exit code: 0 when the run completed.
  */
-export const runEisCommand: CliCommand = {
-  name: 'run eis',
-  summary: 'Run EIS sweeps on a potentiostat of a lab file, printing each sweep’s fit (circuit, Kramers-Kronig, conductivity)',
-  usage: `operando run eis [--config FILE] --instrument ID ${EIS_SWEEP_USAGE} [--repeats N] [--json]`,
+export const runEisCommand: CliRunner = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, { config: { type: 'string' }, instrument: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, ...EIS_SWEEP_OPTIONS });
     const parameters = eisParametersFromOptions(values);

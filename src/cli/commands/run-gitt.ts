@@ -1,6 +1,6 @@
 import { formatQuantity } from '../../core/units.js';
 import type { GittParametersInput } from '../../protocols/gitt/gitt-parameters.js';
-import { parseCommandArgs, UsageError, type CliCommand } from '../command.js';
+import { parseCommandArgs, UsageError, type CliRunner } from '../command.js';
 import { runProtocolFromCli } from '../run-protocol.js';
 
 const OPTIONS = {
@@ -51,13 +51,7 @@ export function gittParametersFromOptions(v: Record<string, string | boolean | u
   };
 }
 
-export const runGittCommand: CliCommand = {
-  name: 'run gitt',
-  summary: 'Run a GITT protocol on a potentiostat of a lab file, printing progress and each pulse’s fit',
-  usage:
-    'operando run gitt [--config FILE] --instrument ID --current=-20uA|--current=-C/20 --pulse "10 min" ' +
-    '[--rest "30 min" | --rest-max-dvdt "1 mV/h" --rest-max "4 h" [--rest-window "5 min"]] [--pulses N] ' +
-    '[--cutoff-min V] [--cutoff-max V] [--sample-interval "1 s"] [--rest-sample-interval "10 s"] [--initial-rest "10 min"] [--json]',
+export const runGittCommand: CliRunner = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, OPTIONS);
     const parameters = gittParametersFromOptions(values);

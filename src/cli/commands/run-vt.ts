@@ -1,7 +1,7 @@
 import type { FitResult } from '../../core/documents.js';
 import type { VtSeriesParametersInput } from '../../protocols/vt-series/vt-parameters.js';
-import { parseCommandArgs, UsageError, type CliCommand } from '../command.js';
-import { describeEisFit, EIS_SWEEP_OPTIONS, EIS_SWEEP_USAGE, eisSweepFromOptions } from './run-eis.js';
+import { parseCommandArgs, UsageError, type CliRunner } from '../command.js';
+import { describeEisFit, EIS_SWEEP_OPTIONS, eisSweepFromOptions } from './run-eis.js';
 import { runProtocolFromCli } from '../run-protocol.js';
 
 const OPTIONS = {
@@ -100,14 +100,7 @@ function describeEstimate(e: unknown): string {
   return `${value.toPrecision(4)} ± ${stderr.toPrecision(2)}`;
 }
 
-export const runVtCommand: CliCommand = {
-  name: 'run vt',
-  summary: 'Run a variable-temperature series: settle at each temperature, EIS and/or a hold for NMR there, conductivity and Arrhenius fits',
-  usage:
-    'operando run vt [--config FILE] --controller ID (--temperatures "300,320,340,360" | --from K --to K --step K) [--ramp "5 K/min"] ' +
-    '[--band "0.5 K"] [--max-rate "0.1 K/min"] [--hold "5 min"] [--timeout "2 h"] [--poll "5 s"] [--suspend-band "1 K"] [--suspend-policy repeat|mark] ' +
-    `[--potentiostat ID ${EIS_SWEEP_USAGE}] [--external nmr-t2,nmr-exsy [--max-wait "4 h"]] ` +
-    '[--jump-distance "0.3 nm" --dimension 1|2|3] [--exsy-distance "50 nm"] [--json]',
+export const runVtCommand: CliRunner = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, OPTIONS);
     const parameters = vtParametersFromOptions(values);

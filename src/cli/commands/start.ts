@@ -1,32 +1,10 @@
 import { loadLabConfig } from '../../config/load.js';
-import type { Logger } from '../../core/logger.js';
 import { startLab } from '../../lab/lab.js';
-import { parseCommandArgs, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { parseCommandArgs, UsageError, type CliRunner } from '../command.js';
+import { DEFAULT_LAB_FILE } from '../defaults.js';
+import { stderrLogger, untilSignal } from '../long-running.js';
 
-export const DEFAULT_LAB_FILE = 'config/simulated-lab.yaml';
-
-/** Log lines as JSON on stderr, one per event (stdout stays for results). */
-export function stderrLogger(io: CliIo, debug = false): Logger {
-  const line = (level: string) => (obj: object | string, msg?: string) => {
-    const fields = typeof obj === 'string' ? { msg: obj } : { ...obj, ...(msg !== undefined && { msg }) };
-    io.stderr(`${JSON.stringify({ level, time: new Date().toISOString(), ...fields })}\n`);
-  };
-  return { info: line('info'), warn: line('warn'), error: line('error'), debug: debug ? line('debug') : () => {} };
-}
-
-/** Resolves when SIGINT or SIGTERM arrives. */
-export function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: string) => () => resolve(signal);
-    process.once('SIGINT', on('SIGINT'));
-    process.once('SIGTERM', on('SIGTERM'));
-  });
-}
-
-export const startCommand: CliCommand = {
-  name: 'start',
-  summary: 'Start the lab of a lab file: simulators, instruments, store, API and dashboard',
-  usage: `operando start [--config FILE] [--port N] [--debug]   (default FILE: ${DEFAULT_LAB_FILE})`,
+export const startCommand: CliRunner = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, { config: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' } });
     const port = values.port !== undefined ? Number(values.port) : undefined;
