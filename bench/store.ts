@@ -1,103 +1,179 @@
 /**
- * Store throughput: readings per second published on the DocumentBus through
- * the StoreWriter into SQLite, against the same readings appended straight to
- * the same kind of store in batches of the same size. The ratio is the cost of
- * the bus and the writer (batching, queue, acknowledgements).
+ * Store benchmarks, run compiled by `npm run bench`:
  *
- *   node --import tsx bench/store.ts
+ * 1. Throughput: DC events (potential and current of one sample) per second
+ *    published on the DocumentBus through the StoreWriter into SQLite, against
+ *    the same events appended straight to the same kind of store in batches of
+ *    the same size. The ratio is the cost of the bus and the writer (batching,
+ *    queue, acknowledgements); the goal is >= 0.8.
+ * 2. Size: bytes on disk per 4096-channel spectrum event (uint32 counts, live
+ *    and real time), for a sparse NDP-like spectrum and a dense noisy one,
+ *    against the 16 KiB of the raw counts and the length of the same counts as
+ *    JSON text.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { DocumentBus } from '../src/core/bus.js';
-import type { Reading, RunStart } from '../src/core/documents.js';
+import type { DataKey, Descriptor, RunStart, StreamEvent } from '../src/core/documents.js';
 import { silentLogger } from '../src/core/logger.js';
 import { STORE_DEFAULTS } from '../src/store/defaults.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { StoreWriter } from '../src/store/writer.js';
+import { median } from './median.js';
 
-const READINGS = 200_000;
+const EVENTS = 200_000;
 const BATCH = STORE_DEFAULTS.maxBatch;
 const ROUNDS = 3;
 const RUN_ID = 'bench';
-const QUANTITIES = [
-  ['potential', 'V'],
-  ['current', 'A'],
-  ['temperature', 'K'],
-  ['charge', 'C'],
-] as const;
+const T0_NS = 1_700_000_000_000_000_000n;
+const CHANNELS = 4096;
+const SPECTRA = 400;
 
-const START: RunStart = { kind: 'run-start', runId: RUN_ID, timestampNs: 0n, protocol: 'bench@1', parameters: {}, metadata: {}, instruments: {} };
+const START: RunStart = { kind: 'run-start', runId: RUN_ID, timestampNs: T0_NS, protocol: 'bench@1', parameters: {}, metadata: {}, instruments: {} };
 
-function makeReadings(): Reading[] {
-  return Array.from({ length: READINGS }, (_, seq) => {
-    const [quantity, unit] = QUANTITIES[seq % QUANTITIES.length]!;
-    return { kind: 'reading', runId: RUN_ID, seq, instrument: 'pstat', quantity, unit, value: Math.sin(seq / 1000), timestampNs: 1_700_000_000_000_000_000n + BigInt(seq) * 250_000n };
-  });
+const scalar = (unit: string): DataKey => ({ dtype: 'number', shape: [], unit, source: 'bench', nativeQuantity: 'bench', description: 'bench' });
+
+function descriptor(stream: string, dataKeys: Record<string, DataKey>): Descriptor {
+  return { kind: 'descriptor', runId: RUN_ID, descriptorId: stream, stream, timestampNs: T0_NS, dataKeys, flags: { overload: 2 }, configuration: {}, hints: {} };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+const DC = descriptor('pstat.dc', { potential: scalar('V'), current: scalar('A') });
+
+function dcEvents(): StreamEvent[] {
+  return Array.from({ length: EVENTS }, (_, i) => ({
+    kind: 'event',
+    runId: RUN_ID,
+    descriptorId: DC.descriptorId,
+    stream: DC.stream,
+    seq: i + 1,
+    timestampNs: T0_NS + BigInt(i) * 250_000n,
+    data: { potential: 3.7 + Math.sin(i / 1000) * 0.1, current: -1e-4 + Math.cos(i / 700) * 1e-6 },
+    flags: i % 1000 === 0 ? 2 : 0,
+  }));
 }
 
 /** Publishes one batch's worth per event-loop turn, as an instrument stream would, and waits for the last commit. */
-async function throughWriter(file: string, readings: readonly Reading[]): Promise<number> {
+async function throughWriter(file: string, events: readonly StreamEvent[]): Promise<number> {
   const store = await openSqliteStore(file);
   const bus = new DocumentBus(silentLogger);
   const writer = new StoreWriter(bus, store, { logger: silentLogger, maxBatch: BATCH });
   try {
     bus.publish(START);
+    bus.publish(DC);
     await writer.flush();
     const t0 = performance.now();
-    for (let i = 0; i < readings.length; i += BATCH) {
-      for (const r of readings.slice(i, i + BATCH)) bus.publish(r);
+    for (let i = 0; i < events.length; i += BATCH) {
+      for (const e of events.slice(i, i + BATCH)) bus.publish(e);
       await nextTurn();
     }
     const stats = await writer.flush();
     const seconds = (performance.now() - t0) / 1000;
-    if (stats.committed !== readings.length + 1) throw new Error(`writer committed ${stats.committed} of ${readings.length + 1} documents`);
-    return readings.length / seconds;
+    if (stats.committed !== events.length + 2) throw new Error(`writer committed ${stats.committed} of ${events.length + 2} documents`);
+    return events.length / seconds;
   } finally {
     await writer.close();
     await store.close();
   }
 }
 
-async function directAppends(file: string, readings: readonly Reading[]): Promise<number> {
+async function directAppends(file: string, events: readonly StreamEvent[]): Promise<number> {
   const store = await openSqliteStore(file);
   try {
-    await store.append([START]);
+    await store.append([START, DC]);
     const t0 = performance.now();
-    for (let i = 0; i < readings.length; i += BATCH) await store.append(readings.slice(i, i + BATCH));
-    return readings.length / ((performance.now() - t0) / 1000);
+    for (let i = 0; i < events.length; i += BATCH) await store.append(events.slice(i, i + BATCH));
+    return events.length / ((performance.now() - t0) / 1000);
   } finally {
     await store.close();
   }
 }
 
+/** Counts of an NDP spectrum: a triton and an alpha peak with tails over a low background, zeros above the alpha energy. */
+function sparseSpectrum(k: number): Uint32Array {
+  const counts = new Uint32Array(CHANNELS);
+  for (let ch = 0; ch < CHANNELS; ch++) {
+    const peak = (center: number, width: number, height: number) => height * Math.exp(-(((ch - center) / width) ** 2));
+    const expected = ch < 3000 ? 0.3 + peak(2200, 60, 400) + peak(1650, 120, 150 + k) : 0;
+    counts[ch] = Math.round(expected + (ch % 7 === k % 7 && expected > 0 ? 1 : 0));
+  }
+  return counts;
+}
+
+/** Counts with noise in every channel: the worst case for compression. */
+function denseSpectrum(k: number): Uint32Array {
+  let state = 2166136261 ^ k;
+  return Uint32Array.from({ length: CHANNELS }, () => {
+    state = Math.imul(state ^ (state >>> 13), 1597334677) >>> 0;
+    return 1000 + (state % 5000);
+  });
+}
+
+/** File size growth per spectrum event (WAL checkpointed), for SPECTRA spectra. */
+async function bytesPerSpectrum(file: string, spectrum: (k: number) => Uint32Array): Promise<number> {
+  const keys = {
+    counts: { dtype: 'array', shape: [CHANNELS], elementType: 'uint32', unit: 'counts', source: 'mca', nativeQuantity: 'DP5 spectrum', description: 'counts per channel' },
+    live_time: scalar('s'),
+    real_time: scalar('s'),
+  } satisfies Record<string, DataKey>;
+  const stream = descriptor('mca.spectrum', keys);
+  const store = await openSqliteStore(file);
+  await store.append([START, stream]);
+  await store.close();
+  const empty = statSync(file).size;
+  const reopened = await openSqliteStore(file);
+  for (let k = 0; k < SPECTRA; k += 50) {
+    await reopened.append(
+      Array.from({ length: 50 }, (_, j) => ({
+        kind: 'event' as const,
+        runId: RUN_ID,
+        descriptorId: stream.descriptorId,
+        stream: stream.stream,
+        seq: k + j + 1,
+        timestampNs: T0_NS + BigInt(k + j) * 60_000_000_000n,
+        data: { counts: spectrum(k + j), live_time: 59.2, real_time: 60 },
+        flags: 0,
+      })),
+    );
+  }
+  // Closing checkpoints the WAL into the database file.
+  await reopened.close();
+  return (statSync(file).size - empty) / SPECTRA;
+}
+
 export async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'operando-bench-store-'));
   try {
-    const readings = makeReadings();
+    const events = dcEvents();
     // Warm up the JIT and the file system on a throwaway store first.
-    await directAppends(path.join(dir, 'warmup.db'), readings.slice(0, 20_000));
+    await directAppends(path.join(dir, 'warmup.db'), events.slice(0, 20_000));
     // Alternate the two, a few rounds, and keep the medians: other processes share the cores.
     const writerRates: number[] = [];
     const directRates: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      directRates.push(await directAppends(path.join(dir, `direct-${round}.db`), readings));
-      writerRates.push(await throughWriter(path.join(dir, `writer-${round}.db`), readings));
+      directRates.push(await directAppends(path.join(dir, `direct-${round}.db`), events));
+      writerRates.push(await throughWriter(path.join(dir, `writer-${round}.db`), events));
     }
     const writer = median(writerRates);
     const direct = median(directRates);
-    const fmt = (perS: number) => `${Math.round(perS).toLocaleString('en-US')} readings/s`;
-    console.log(`store: ${READINGS.toLocaleString('en-US')} readings, 4 series, batches of ${BATCH}, SQLite WAL synchronous=FULL, median of ${ROUNDS} rounds`);
+    const fmt = (perS: number) => `${Math.round(perS).toLocaleString('en-US')} events/s`;
+    console.log(`store: ${EVENTS.toLocaleString('en-US')} DC events (potential, current, flags), batches of ${BATCH}, SQLite WAL synchronous=FULL, median of ${ROUNDS} rounds`);
     console.log(`  bus -> writer -> store   ${fmt(writer)}`);
     console.log(`  direct store.append      ${fmt(direct)}`);
-    console.log(`  ratio writer / direct    ${(writer / direct).toFixed(2)}`);
+    console.log(`  ratio writer / direct    ${(writer / direct).toFixed(2)}   (goal >= 0.80)`);
+
+    const raw = CHANNELS * 4;
+    console.log(`store: bytes on disk per ${CHANNELS}-channel spectrum event (uint32 counts + live/real time), ${SPECTRA} spectra, WAL checkpointed`);
+    for (const [name, spectrum] of [
+      ['sparse (NDP-like: two peaks, zeros above)', sparseSpectrum],
+      ['dense (noise in every channel)', denseSpectrum],
+    ] as const) {
+      const bytes = await bytesPerSpectrum(path.join(dir, `spectra-${name.split(' ')[0]}.db`), spectrum);
+      const json = JSON.stringify(Array.from(spectrum(0))).length;
+      console.log(`  ${name.padEnd(42)} ${Math.round(bytes).toLocaleString('en-US').padStart(7)} B   (raw counts ${raw.toLocaleString('en-US')} B: ${(bytes / raw).toFixed(2)}x; as JSON text ${json.toLocaleString('en-US')} B)`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,33 +3,35 @@ import { isTransportError, type TransportErrorCode } from '../../src/transport/t
 
 /**
  * Errors of the temperature-controller drivers (Eurotherm, Lake Shore 336).
- * Limits refused by the service-side guard are `LimitError` (temperature-limits.ts).
+ * Limits refused by the service-side guard are `LimitError` (src/kinds/temperature/limits.ts).
  */
-export type TemperatureErrorCode =
+export const TEMPERATURE_ERROR_CODES = [
   /** The instrument did not answer within the transaction timeout (after the retries). */
-  | 'TIMEOUT'
+  'TIMEOUT',
   /** The link is closed or was lost. */
-  | 'DISCONNECTED'
+  'DISCONNECTED',
   /** The connection could not be opened. */
-  | 'OPEN_FAILED'
+  'OPEN_FAILED',
   /** A reply that does not parse (bad CRC, wrong length, not a number...). */
-  | 'BAD_REPLY'
+  'BAD_REPLY',
   /** The instrument refused the request with a Modbus exception (context: exceptionCode). */
-  | 'MODBUS_EXCEPTION'
+  'MODBUS_EXCEPTION',
   /** Lake Shore *ESR bit 2: query error. */
-  | 'QUERY_ERROR'
+  'QUERY_ERROR',
   /** Lake Shore *ESR bit 4: execution error (e.g. a parameter out of range). */
-  | 'EXECUTION_ERROR'
+  'EXECUTION_ERROR',
   /** Lake Shore *ESR bit 5: command error (syntax, unknown command). */
-  | 'COMMAND_ERROR'
+  'COMMAND_ERROR',
   /** A value does not fit the instrument's register format (scaled integer overflow). */
-  | 'VALUE_NOT_ENCODABLE'
+  'VALUE_NOT_ENCODABLE',
   /** The connection URL or the driver options are not valid. */
-  | 'BAD_CONFIG'
+  'BAD_CONFIG',
   /** Too many transactions are waiting for the line (TRANSPORT_DEFAULTS.maxQueuedTransactions). */
-  | 'BUSY'
+  'BUSY',
   /** The driver was closed. */
-  | 'CLOSED';
+  'CLOSED',
+] as const;
+export type TemperatureErrorCode = (typeof TEMPERATURE_ERROR_CODES)[number];
 
 export class TemperatureError extends OperandoError<TemperatureErrorCode> {}
 

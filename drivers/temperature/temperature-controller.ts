@@ -2,7 +2,7 @@
  * What the service needs of a temperature controller (furnace, NMR VT unit,
  * cryostat). The Eurotherm (drivers/temperature/eurotherm/) and Lake Shore 336
  * (drivers/temperature/lakeshore336/) drivers implement it; the service wraps
- * every controller in `LimitedTemperatureController` (temperature-limits.ts).
+ * every controller in `LimitedTemperatureController` (src/kinds/temperature/limits.ts).
  * Temperatures are in kelvin, ramps in K/min, whatever the instrument speaks.
  */
 export interface TemperatureIdentity {
@@ -39,7 +39,16 @@ export interface TemperatureReading {
   readonly status: TemperatureStatus;
 }
 
+/** What the instrument calls each quantity it delivers, for the descriptor of the controller's stream. */
+export interface TemperatureNativeQuantities {
+  readonly temperature: string;
+  readonly setpoint: string;
+  readonly workingSetpoint: string;
+  readonly output: string;
+}
+
 export interface TemperatureController {
+  readonly nativeQuantities: TemperatureNativeQuantities;
   identify(): Promise<TemperatureIdentity>;
   read(): Promise<TemperatureReading>;
   setSetpoint(temperatureK: number): Promise<void>;

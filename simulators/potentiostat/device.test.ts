@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePackage } from '../../drivers/potentiostat/methodscript/data-package.js';
 import { sampleFromPackage, type MethodScriptSample } from '../../drivers/potentiostat/methodscript/sample.js';
 import { stepScript } from '../../drivers/potentiostat/methodscript/scripts.js';
-import type { PotentiostatStep } from '../../src/instruments/potentiostat-device.js';
+import type { PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Random } from '../common/random.js';
 import { createCell, type CellModel } from './cell/index.js';

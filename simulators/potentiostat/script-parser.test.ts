@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stepScript } from '../../drivers/potentiostat/methodscript/scripts.js';
-import type { PotentiostatStep } from '../../src/instruments/potentiostat-device.js';
+import type { PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
 import { DEVICE_ERROR_CODES } from './error-codes.js';
 import { parseScript, ScriptLoadError } from './script-parser.js';
 

@@ -1,4 +1,4 @@
-import type { TemperatureLimits } from '../../drivers/temperature/temperature-limits.js';
+import type { TemperatureLimits } from '../../src/kinds/temperature/limits.js';
 import type { PidGains } from './ramping-pid.js';
 import type { ThermalPlantParameters } from './thermal-plant.js';
 

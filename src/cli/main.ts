@@ -1,11 +1,13 @@
 import { errorMessage, isOperandoError } from '../core/errors.js';
 import { UsageError, type CliCommand, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
+import { extent } from '../core/extent.js';
 
 /**
  * `operando <command words> [args]`: picks the command whose name matches the
  * longest run of leading words, so `analyze gitt` and `analyze eis` can sit
- * beside `start`.
+ * beside `start`, then loads and runs that command only. Help comes from the
+ * command table without loading any command.
  */
 export async function main(argv: string[], io: CliIo, available: readonly CliCommand[] = commands): Promise<number> {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
@@ -28,7 +30,7 @@ export async function main(argv: string[], io: CliIo, available: readonly CliCom
     return 0;
   }
   try {
-    return await command.run(args, io);
+    return await (await command.load()).run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`operando ${command.name}: ${e.message}\nusage: ${command.usage}\n`);
@@ -43,7 +45,7 @@ export async function main(argv: string[], io: CliIo, available: readonly CliCom
 }
 
 function helpText(available: readonly CliCommand[]): string {
-  const width = Math.max(...available.map((c) => c.name.length), 4);
+  const width = Math.max(extent(available.map((c) => c.name.length))?.max ?? 0, 4);
   const lines = available.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `operando: instrument control and operando acquisition\n\nusage: operando <command> [options]   (operando <command> --help for its options)\n\ncommands:\n${lines.join('\n')}\n`;
 }

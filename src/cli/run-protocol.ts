@@ -1,10 +1,11 @@
 import { loadLabConfig } from '../config/load.js';
 import type { FitResult } from '../core/documents.js';
-import { toJsonSafe } from '../core/documents.js';
+import { toJsonSafe, totalEvents } from '../core/documents.js';
 import { formatQuantity } from '../core/units.js';
 import { startLab, type Lab } from '../lab/lab.js';
 import type { CliIo } from './command.js';
-import { DEFAULT_LAB_FILE, stderrLogger, untilSignal } from './commands/start.js';
+import { stderrLogger, untilSignal } from './long-running.js';
+import { DEFAULT_LAB_FILE } from './defaults.js';
 
 /**
  * Runs one protocol headless on the lab of a lab file: progress and each fit
@@ -34,9 +35,12 @@ export async function runProtocolFromCli(
     const info = lab.engine.start({ protocol, parameters, metadata: { startedBy: 'cli' } });
     void untilSignal().then(() => lab.engine.abort(info.runId, 'interrupted (Ctrl-C)'));
     const stop = await lab.engine.whenDone(info.runId);
-    const result = { runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, readings: stop.readings, ...summary(fits) };
+    const result = { runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, events: stop.events, ...summary(fits) };
     if (options.json) io.stdout(`${JSON.stringify(toJsonSafe(result))}\n`);
-    else io.stdout(`run ${info.runId}: ${stop.exitStatus} (${stop.reason}), ${stop.readings} readings stored in ${lab.loaded.config.store.path}\n`);
+    else {
+      const streams = Object.entries(stop.events).map(([stream, n]) => `${n} ${stream}`).join(', ');
+      io.stdout(`run ${info.runId}: ${stop.exitStatus} (${stop.reason}), ${totalEvents(stop.events)} events (${streams || 'none'}) stored in ${lab.loaded.config.store.path}\n`);
+    }
     return stop.exitStatus === 'success' ? 0 : 1;
   } finally {
     await lab.close();

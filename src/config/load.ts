@@ -4,9 +4,11 @@ import { Value } from '@sinclair/typebox/value';
 import { type TSchema, Kind } from '@sinclair/typebox';
 import { parseDocument } from 'yaml';
 import { OperandoError } from '../core/errors.js';
+import { kindOf } from '../kinds/registry.js';
 import { LabConfigSchema, type LabConfig } from './schema.js';
 
-export type ConfigErrorCode = 'CONFIG_READ' | 'CONFIG_SYNTAX' | 'CONFIG_INVALID';
+export const CONFIG_ERROR_CODES = ['CONFIG_READ', 'CONFIG_SYNTAX', 'CONFIG_INVALID'] as const;
+export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
 
 /** A lab file that cannot be used: the message names the file, the path in it and what is wrong. */
 export class ConfigError extends OperandoError<ConfigErrorCode> {}
@@ -105,19 +107,18 @@ function semanticProblem(config: LabConfig): { path: string; message: string } |
     }
   }
   for (const [i, sim] of config.simulators.entries()) {
-    if (sim.kind !== 'potentiostat' || sim.inside === undefined) continue;
-    const host = config.simulators.find((s) => s.id === sim.inside);
-    if (!host || host.kind !== 'temperature') return { path: `/simulators/${i}/inside`, message: `no temperature simulator with id "${sim.inside}"` };
+    if (sim.link === 'pty' && (sim.port !== undefined || sim.host !== undefined)) {
+      return { path: `/simulators/${i}/${sim.port !== undefined ? 'port' : 'host'}`, message: 'a port or host is for a tcp link: a pty link makes its own pseudo-terminal' };
+    }
+    const inside = 'inside' in sim ? sim.inside : undefined;
+    if (inside === undefined) continue;
+    const host = config.simulators.find((s) => s.id === inside);
+    if (!host || !kindOf(host).simulatorIsThermalHost) return { path: `/simulators/${i}/inside`, message: `no temperature simulator with id "${inside}"` };
   }
   for (const [i, inst] of config.instruments.entries()) {
-    if (inst.kind === 'potentiostat' && !(inst.limits.minV < inst.limits.maxV)) {
-      return { path: `/instruments/${i}/limits`, message: 'minV must be below maxV' };
-    }
-    if (inst.kind === 'temperature') {
-      const l = inst.limits;
-      if (!(l.minK < l.maxK)) return { path: `/instruments/${i}/limits`, message: 'minK must be below maxK' };
-      if (l.safeK < l.minK || l.safeK > l.maxK) return { path: `/instruments/${i}/limits/safeK`, message: 'safeK must lie within minK..maxK' };
-    }
+    const kind = kindOf(inst);
+    const problem = kind.configProblem(inst);
+    if (problem) return { path: `/instruments/${i}${problem.path}`, message: problem.message };
     const sim = /^sim:\/\/(.+)$/.exec(inst.transport);
     if (sim) {
       const target = config.simulators.find((s) => s.id === sim[1]);
@@ -125,9 +126,8 @@ function semanticProblem(config: LabConfig): { path: string; message: string } |
       if (target.kind !== inst.kind) {
         return { path: `/instruments/${i}/transport`, message: `simulator "${target.id}" is a ${target.kind}, not a ${inst.kind}` };
       }
-      if (target.kind === 'temperature' && inst.kind === 'temperature' && target.model !== inst.driver) {
-        return { path: `/instruments/${i}/transport`, message: `simulator "${target.id}" speaks ${target.model}, the driver is ${inst.driver}` };
-      }
+      const mismatch = kind.simulatorMismatch(inst, target);
+      if (mismatch) return { path: `/instruments/${i}/transport`, message: mismatch };
     }
   }
   return null;

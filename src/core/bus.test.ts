@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bufferCount } from 'rxjs';
 import { DocumentBus } from './bus.js';
-import type { Document, Reading } from './documents.js';
+import type { Document, StreamEvent } from './documents.js';
 import type { Logger } from './logger.js';
 
 function collectingLogger() {
@@ -10,8 +10,8 @@ function collectingLogger() {
   return { logger, errors };
 }
 
-const reading = (seq: number): Reading => ({
-  kind: 'reading', runId: 'r', seq, instrument: 'i', quantity: 'potential', value: seq, unit: 'V', timestampNs: BigInt(seq),
+const reading = (seq: number): StreamEvent => ({
+  kind: 'event', runId: 'r', descriptorId: 'd', stream: 'i.dc', seq, timestampNs: BigInt(seq), data: { potential: seq }, flags: 0,
 });
 
 describe('DocumentBus', () => {
@@ -21,10 +21,10 @@ describe('DocumentBus', () => {
     const good: number[] = [];
     const flaky: number[] = [];
     bus.attach('flaky', (d) => {
-      if (d.kind === 'reading' && d.seq === 1) throw new Error('boom');
-      if (d.kind === 'reading') flaky.push(d.seq);
+      if (d.kind === 'event' && d.seq === 1) throw new Error('boom');
+      if (d.kind === 'event') flaky.push(d.seq);
     });
-    bus.attach('good', (d) => d.kind === 'reading' && good.push(d.seq));
+    bus.attach('good', (d) => d.kind === 'event' && good.push(d.seq));
     for (let i = 0; i < 4; i++) bus.publish(reading(i));
     expect(good).toEqual([0, 1, 2, 3]);
     expect(flaky).toEqual([0, 2, 3]);
@@ -42,7 +42,7 @@ describe('DocumentBus', () => {
     bus.attachPipeline('explodes', (docs$) => {
       return new (docs$.constructor as typeof import('rxjs').Observable<Document>)((sub) => docs$.subscribe({ next: () => sub.error(new Error('pipeline down')) }));
     });
-    bus.attach('good', (d) => d.kind === 'reading' && seen.push(d.seq));
+    bus.attach('good', (d) => d.kind === 'event' && seen.push(d.seq));
     bus.publish(reading(0));
     bus.publish(reading(1));
     expect(seen).toEqual([0, 1]);

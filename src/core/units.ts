@@ -4,7 +4,8 @@ import { OperandoError } from './errors.js';
  * Quantities with units in protocol values (`"5 min"`, `"0.05 mA/cm2"`,
  * `"2 K/min"`), parsed to SI numbers. A bare number is taken in SI units.
  */
-export type UnitErrorCode = 'UNIT_SYNTAX' | 'UNIT_UNKNOWN' | 'UNIT_DIMENSION';
+export const UNIT_ERROR_CODES = ['UNIT_SYNTAX', 'UNIT_UNKNOWN', 'UNIT_DIMENSION'] as const;
+export type UnitErrorCode = (typeof UNIT_ERROR_CODES)[number];
 
 export class UnitError extends OperandoError<UnitErrorCode> {}
 

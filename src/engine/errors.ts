@@ -1,15 +1,26 @@
 import { OperandoError } from '../core/errors.js';
 
-export type EngineErrorCode =
-  | 'UNKNOWN_PROTOCOL'
-  | 'INVALID_PARAMETERS'
-  | 'UNKNOWN_INSTRUMENT'
-  | 'INSTRUMENT_BUSY'
-  | 'INSTRUMENT_UNAVAILABLE'
-  | 'LIMIT_EXCEEDED'
-  | 'RUN_NOT_FOUND'
-  | 'INVALID_STATE'
-  | 'ABORTED';
+export const ENGINE_ERROR_CODES = [
+  /** No protocol of that name. */
+  'UNKNOWN_PROTOCOL',
+  /** Parameters the protocol's schema or its planning refuses. */
+  'INVALID_PARAMETERS',
+  /** No instrument of that id, or one the run does not hold. */
+  'UNKNOWN_INSTRUMENT',
+  /** The instrument is held by another run. */
+  'INSTRUMENT_BUSY',
+  /** The instrument is not connected, or did not deliver what the step needs. */
+  'INSTRUMENT_UNAVAILABLE',
+  /** No run of that id. */
+  'RUN_NOT_FOUND',
+  /** The run's state does not allow the request (resume a running run, control a finished one). */
+  'INVALID_STATE',
+  /** The run was aborted (by an operator, a shutdown, a failed store). */
+  'ABORTED',
+  /** A stream or event a protocol produced does not match its descriptor (a bug, never data). */
+  'INVALID_EVENT',
+] as const;
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
 /** Errors of the run engine and the protocols it runs. */
 export class EngineError extends OperandoError<EngineErrorCode> {}

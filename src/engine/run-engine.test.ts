@@ -5,6 +5,7 @@ import { ScaledClock } from '../core/clock.js';
 import type { Document, RunStop } from '../core/documents.js';
 import { silentLogger } from '../core/logger.js';
 import type { InstrumentConfig } from '../config/schema.js';
+import type { StreamSpec } from '../core/stream-spec.js';
 import type { Instrument, InstrumentStatus } from '../instruments/instrument.js';
 import type { ProtocolDefinition, RunContext } from '../protocols/protocol.js';
 import { RunEngine } from './run-engine.js';
@@ -18,6 +19,9 @@ class RecordingInstrument implements Instrument {
   get id() {
     return 'dev';
   }
+  snapshot() {
+    return { driver: 'none' };
+  }
   status(): InstrumentStatus {
     return { id: 'dev', kind: 'potentiostat', driver: 'none', transport: 'none', connection: this.connection, runId: this.runId, identity: null, lastError: null };
   }
@@ -29,6 +33,10 @@ class RecordingInstrument implements Instrument {
     this.runId = runId;
   }
 }
+
+const key = (unit: string) => ({ dtype: 'number' as const, shape: [], unit, source: 'dev', nativeQuantity: 'test', description: 'test' });
+const SPEC: StreamSpec = { name: 'dev.dc', dataKeys: { potential: key('V') }, flags: { overload: 2 }, configuration: { dev: { driver: 'none' } }, hints: {} };
+const SIDE: StreamSpec = { ...SPEC, name: 'dev.side', dataKeys: { current: key('A') } };
 
 /** Steps of 1 lab minute each, a checkpoint before each; fails on request. */
 const stepper: ProtocolDefinition = {
@@ -47,7 +55,8 @@ const stepper: ProtocolDefinition = {
           ctx.progress('step', k, p.steps, null, `step ${k}`);
           if (k === p.failAt) throw new Error(`step ${k} broke`);
           await ctx.clock.sleep(60_000, ctx.signal);
-          ctx.emit('dev', 'potential', k, 'V', ctx.clock.nowNs());
+          ctx.stream(SPEC).emit({ potential: k }, ctx.clock.nowNs(), k === 2 ? 2 : 0);
+          if (k % 2 === 1) ctx.stream(SIDE).emit({ current: -k }, ctx.clock.nowNs());
         }
         return { reason: 'completed' };
       },
@@ -78,14 +87,23 @@ describe('RunEngine', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('runs to completion with sequence numbers, start and stop documents, and a safe instrument', async () => {
+  it('runs to completion with a descriptor per stream, sequence numbers per stream, start and stop documents, and a safe instrument', async () => {
     engine.start({ protocol: 'stepper', parameters: { steps: 3 } });
     expect(instrument.runId).toBe('run-1');
     await vi.advanceTimersByTimeAsync(3 * 60_000);
     const stop = await engine.whenDone('run-1');
-    expect(stop).toMatchObject({ exitStatus: 'success', reason: 'completed', readings: 3 });
-    expect(docs[0]).toMatchObject({ kind: 'run-start', protocol: 'stepper@1', parameters: { steps: 3 } });
-    expect(docs.filter((d) => d.kind === 'reading').map((d) => (d as { seq: number }).seq)).toEqual([0, 1, 2]);
+    expect(stop).toMatchObject({ exitStatus: 'success', reason: 'completed', events: { 'dev.dc': 3, 'dev.side': 2 } });
+    expect(docs[0]).toMatchObject({ kind: 'run-start', protocol: 'stepper@1', parameters: { steps: 3 }, instruments: { dev: { driver: 'none' } } });
+    const streamDocs = docs.filter((d) => d.kind === 'descriptor' || d.kind === 'event').map((d) => (d.kind === 'descriptor' ? `descriptor ${d.stream}` : `${d.stream} ${d.seq}`));
+    expect(streamDocs).toEqual(['descriptor dev.dc', 'dev.dc 1', 'descriptor dev.side', 'dev.side 1', 'dev.dc 2', 'dev.dc 3', 'dev.side 2']);
+    const descriptor = docs.find((d) => d.kind === 'descriptor' && d.stream === 'dev.dc');
+    expect(descriptor).toMatchObject({ dataKeys: SPEC.dataKeys, flags: { overload: 2 }, configuration: { dev: { driver: 'none' } } });
+    const events = docs.filter((d) => d.kind === 'event' && d.stream === 'dev.dc');
+    expect(events.map((e) => e.kind === 'event' && [e.descriptorId === (descriptor as { descriptorId: string }).descriptorId, e.data, e.flags])).toEqual([
+      [true, { potential: 1 }, 0],
+      [true, { potential: 2 }, 2],
+      [true, { potential: 3 }, 0],
+    ]);
     expect(docs.at(-1)).toMatchObject({ kind: 'run-stop', exitStatus: 'success' });
     expect(instrument.safeCalls).toBe(1);
     expect(instrument.runId).toBeNull();
@@ -99,10 +117,10 @@ describe('RunEngine', () => {
     expect(engine.get('run-1')?.state).toBe('paused');
     expect(instrument.safeCalls).toBe(1);
     await vi.advanceTimersByTimeAsync(10 * 60_000);
-    expect(docs.filter((d) => d.kind === 'reading')).toHaveLength(1);
+    expect(docs.filter((d) => d.kind === 'event' && d.stream === 'dev.dc')).toHaveLength(1);
     engine.resume('run-1');
     await vi.advanceTimersByTimeAsync(2 * 60_000);
-    await expect(engine.whenDone('run-1')).resolves.toMatchObject({ exitStatus: 'success', readings: 3 });
+    await expect(engine.whenDone('run-1')).resolves.toMatchObject({ exitStatus: 'success', events: { 'dev.dc': 3 } });
   });
 
   it('aborts mid-step: the step is cut short, stop says abort, instrument safe and free', async () => {
@@ -110,7 +128,7 @@ describe('RunEngine', () => {
     await vi.advanceTimersByTimeAsync(90_000);
     engine.abort('run-1', 'operator pressed stop');
     const stop: RunStop = await engine.whenDone('run-1');
-    expect(stop).toMatchObject({ exitStatus: 'abort', reason: 'operator pressed stop', readings: 1 });
+    expect(stop).toMatchObject({ exitStatus: 'abort', reason: 'operator pressed stop', events: { 'dev.dc': 1, 'dev.side': 1 } });
     expect(instrument.safeCalls).toBe(1);
     expect(instrument.runId).toBeNull();
   });
@@ -130,6 +148,46 @@ describe('RunEngine', () => {
     instrument.runId = null;
     instrument.connection = 'disconnected';
     expect(() => engine.start({ protocol: 'stepper', parameters: { steps: 1 } })).toThrow(expect.objectContaining({ code: 'INSTRUMENT_UNAVAILABLE' }));
+  });
+
+  it('refuses an event that does not match its stream, or a stream that does not hold together, publishing nothing', async () => {
+    let failure: unknown = null;
+    const broken = (emit: (ctx: RunContext) => void): ProtocolDefinition => ({
+      ...stepper,
+      name: 'broken',
+      parametersSchema: Type.Object({}),
+      prepare: () => ({
+        instruments: ['dev'],
+        parameters: {},
+        run: async (ctx) => {
+          try {
+            emit(ctx);
+          } catch (e) {
+            failure = e;
+          }
+          return { reason: 'completed' };
+        },
+      }),
+    });
+    const cases: Array<[string, (ctx: RunContext) => void, RegExp]> = [
+      ['missing key', (ctx) => ctx.stream(SPEC).emit({}, 1n), /data key potential is missing/],
+      ['unknown key', (ctx) => ctx.stream(SPEC).emit({ potential: 1, voltage: 2 }, 1n), /unknown data key voltage/],
+      ['text for a number', (ctx) => ctx.stream(SPEC).emit({ potential: '3.7' }, 1n), /potential must be a number/],
+      ['integer', (ctx) => ctx.stream({ ...SPEC, dataKeys: { n: { ...key(''), dtype: 'integer' } } }).emit({ n: 1.5 }, 1n), /n must be a safe integer/],
+      ['array length', (ctx) => ctx.stream({ ...SPEC, dataKeys: { counts: { ...key('counts'), dtype: 'array', shape: [4], elementType: 'uint32' } } }).emit({ counts: new Uint32Array(3) }, 1n), /uint32 array of 4 values/],
+      ['stream name', (ctx) => ctx.stream({ ...SPEC, name: 'no-dot' }), /is not <instrument>\.<what>/],
+      ['too many numbers', (ctx) => ctx.stream({ ...SPEC, dataKeys: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, key('V')])) }), /17 scalar keys/],
+    ];
+    for (const [what, emit, message] of cases) {
+      failure = null;
+      docs.length = 0;
+      const protocol = broken(emit);
+      const local = new RunEngine({ bus, clock: new ScaledClock(1, 0), logger: silentLogger, instruments: { get: () => instrument, all: () => [instrument] }, protocols: [protocol] });
+      const info = local.start({ protocol: 'broken', parameters: {} });
+      await local.whenDone(info.runId);
+      expect(failure, what).toMatchObject({ code: 'INVALID_EVENT', message: expect.stringMatching(message) });
+      expect(docs.filter((d) => d.kind === 'event' || d.kind === 'descriptor'), what).toEqual([]);
+    }
   });
 
   it('shutdown aborts running runs and waits until they are safe', async () => {

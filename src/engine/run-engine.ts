@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import type { DocumentBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
-import type { ExitStatus, Progress, RunStop } from '../core/documents.js';
+import type { EventValue, ExitStatus, Progress, RunStop } from '../core/documents.js';
 import { errorMessage, isOperandoError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { eventDataProblem, streamSpecProblem, type EventStream, type StreamSpec } from '../core/stream-spec.js';
 import type { Instrument } from '../instruments/instrument.js';
 import type { InstrumentLookup, ProtocolDefinition, RunContext } from '../protocols/protocol.js';
 import { EngineError, isEngineError } from './errors.js';
@@ -19,7 +20,8 @@ export interface RunInfo {
   readonly instruments: readonly string[];
   readonly startedNs: bigint;
   readonly progress: Progress | null;
-  readonly readings: number;
+  /** Events published so far, per stream (live: the counts grow while the run goes on). */
+  readonly events: Readonly<Record<string, number>>;
   readonly stop: RunStop | null;
 }
 
@@ -40,6 +42,8 @@ export interface RunEngineDeps {
 
 interface ActiveRun {
   info: RunInfo;
+  /** The counts behind `info.events`, updated in place at every event (no copy per event). */
+  readonly eventCounts: Record<string, number>;
   readonly abort: AbortController;
   readonly done: Promise<RunStop>;
   pauseRequested: boolean;
@@ -98,12 +102,14 @@ export class RunEngine {
       protocol: `${protocol.name}@${protocol.version}`,
       parameters: prepared.parameters,
       metadata: request.metadata ?? {},
-      instruments: Object.fromEntries(instruments.map((i) => [i.id, { config: i.config, identity: i.status().identity }])),
+      instruments: Object.fromEntries(instruments.map((i) => [i.id, i.snapshot()])),
     });
 
     const abort = new AbortController();
+    const eventCounts: Record<string, number> = {};
     const run: ActiveRun = {
-      info: { runId, protocol: protocol.name, state: 'running', instruments: prepared.instruments, startedNs, progress: null, readings: 0, stop: null },
+      info: { runId, protocol: protocol.name, state: 'running', instruments: prepared.instruments, startedNs, progress: null, events: eventCounts, stop: null },
+      eventCounts,
       abort,
       pauseRequested: false,
       resumeWaiters: [],
@@ -177,7 +183,7 @@ export class RunEngine {
   private async execute(run: ActiveRun, body: (ctx: RunContext) => Promise<{ reason: string }>, instruments: Instrument[]): Promise<RunStop> {
     const { bus, clock, logger } = this.deps;
     const { runId } = run.info;
-    let seq = 0;
+    const streams = new Map<string, EventStream>();
     const ctx: RunContext = {
       runId,
       clock,
@@ -187,9 +193,12 @@ export class RunEngine {
         if (!run.info.instruments.includes(id)) throw new EngineError(`run ${runId} does not hold instrument ${id}`, 'UNKNOWN_INSTRUMENT', { id });
         return this.deps.instruments.get(id) as T;
       },
-      emit: (instrument, quantity, value, unit, timestampNs) => {
-        bus.publish({ kind: 'reading', runId, seq: seq++, instrument, quantity, value, unit, timestampNs });
-        run.info = { ...run.info, readings: seq };
+      stream: (spec) => {
+        const known = streams.get(spec.name);
+        if (known) return known;
+        const stream = this.openStream(run, spec);
+        streams.set(spec.name, stream);
+        return stream;
       },
       publishFit: (method, index, result) => {
         bus.publish({ kind: 'fit', runId, timestampNs: clock.nowNs(), method, index, result });
@@ -232,11 +241,40 @@ export class RunEngine {
     // Safety first: whatever happened, every instrument of the run goes to its safe state.
     await Promise.all(instruments.map((i) => i.safe()));
     for (const inst of instruments) inst.claim(null);
-    const stop: RunStop = { kind: 'run-stop', runId, timestampNs: clock.nowNs(), exitStatus, reason, readings: seq };
+    const stop: RunStop = { kind: 'run-stop', runId, timestampNs: clock.nowNs(), exitStatus, reason, events: { ...run.eventCounts } };
     this.update(run, { state: 'finished', stop });
     bus.publish(stop);
-    logger.info({ runId, exitStatus, reason, readings: seq }, 'run stopped');
+    logger.info({ runId, exitStatus, reason, events: stop.events }, 'run stopped');
     return stop;
+  }
+
+  /**
+   * A stream of the run: its descriptor goes out with the first event, then
+   * each event with the next sequence number (1, 2, ...). A spec or an event
+   * that does not hold together is a protocol bug: INVALID_EVENT, nothing
+   * published.
+   */
+  private openStream(run: ActiveRun, spec: StreamSpec): EventStream {
+    const { runId } = run.info;
+    const problem = streamSpecProblem(spec);
+    if (problem) throw new EngineError(`run ${runId}: ${problem}`, 'INVALID_EVENT', { runId, stream: spec.name });
+    const { bus, clock } = this.deps;
+    const descriptorId = randomUUID();
+    let seq = 0;
+    return {
+      name: spec.name,
+      emit: (data: Readonly<Record<string, EventValue>>, timestampNs: bigint, flags = 0) => {
+        const invalid = eventDataProblem(spec, data);
+        if (invalid) throw new EngineError(`run ${runId}: ${invalid}`, 'INVALID_EVENT', { runId, stream: spec.name });
+        if (seq === 0) {
+          const { name: stream, dataKeys, flags: flagBits, configuration, hints } = spec;
+          bus.publish({ kind: 'descriptor', runId, descriptorId, stream, timestampNs: clock.nowNs(), dataKeys, flags: flagBits, configuration, hints });
+        }
+        seq++;
+        bus.publish({ kind: 'event', runId, descriptorId, stream: spec.name, seq, timestampNs, data, flags });
+        run.eventCounts[spec.name] = seq;
+      },
+    };
   }
 
   private throwIfAborted(run: ActiveRun): void {

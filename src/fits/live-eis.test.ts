@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Circuit } from '../analysis/eis/circuit.js';
+import { DocumentBus } from '../core/bus.js';
+import type { Document, FitResult } from '../core/documents.js';
+import { silentLogger } from '../core/logger.js';
+import { POTENTIOSTAT_FLAGS } from '../kinds/potentiostat/device.js';
 import type { EisPlan } from '../protocols/eis/eis-parameters.js';
-import { analyzeSweep } from './live-eis.js';
+import { EIS_PHASES } from '../protocols/eis/eis-protocol.js';
+import { analyzeSweep, attachLiveEisFit } from './live-eis.js';
 
 /** A thin-film cathode | solid electrolyte cell: series resistance and one interface arc (uF). */
 function interfaceSpectrum() {
@@ -33,5 +38,31 @@ describe('live EIS analysis of a sweep', () => {
   it('says nothing of a barrier for a pair the table does not hold', () => {
     const result = analyzeSweep(plan({ name: 'x', cathode: 'NCA', electrolyte: 'LLZO', socPercent: 0, areaCm2: 1 }), interfaceSpectrum(), { runId: 'r', sweep: 1 });
     expect((result.interface as { predictedBarrier: unknown }).predictedBarrier).toBeNull();
+  });
+});
+
+describe('live EIS fit over impedance events', () => {
+  it('fits the points of the sweep announced by its progress, read by key, and names the points the instrument flagged', () => {
+    const bus = new DocumentBus(silentLogger);
+    const docs: Document[] = [];
+    attachLiveEisFit(bus, silentLogger);
+    bus.attach('collect', (doc) => docs.push(doc));
+    const spectrum = interfaceSpectrum();
+    const progress = (phase: string) => bus.publish({ kind: 'progress', runId: 'r', timestampNs: 1n, phase, step: 1, of: 1, etaS: null, message: '' });
+    bus.publish({ kind: 'run-start', runId: 'r', timestampNs: 0n, protocol: 'eis@1', parameters: { ...plan(null), repeats: 1 }, metadata: {}, instruments: {} });
+    bus.publish({ kind: 'descriptor', runId: 'r', descriptorId: 'd', stream: 'pstat1.eis', timestampNs: 0n, dataKeys: {}, flags: POTENTIOSTAT_FLAGS, configuration: {}, hints: {} });
+    progress(EIS_PHASES.sweep);
+    spectrum.frequencyHz.forEach((f, i) => {
+      const data = { frequency: f, z_re: spectrum.zRe[i]!, z_im: i === 40 ? Number.NaN : spectrum.zIm[i]!, sweep: 1 };
+      bus.publish({ kind: 'event', runId: 'r', descriptorId: 'd', stream: 'pstat1.eis', seq: i + 1, timestampNs: BigInt(i), data, flags: i < 2 ? POTENTIOSTAT_FLAGS.overload : 0 });
+    });
+    // A point of another sweep (a late one) does not join this sweep.
+    bus.publish({ kind: 'event', runId: 'r', descriptorId: 'd', stream: 'pstat1.eis', seq: 42, timestampNs: 42n, data: { frequency: 1, z_re: 1e9, z_im: 0, sweep: 2 }, flags: 0 });
+    progress(EIS_PHASES.sweepDone);
+    const [fit, ...more] = docs.filter((d): d is FitResult => d.kind === 'fit');
+    expect(more).toEqual([]);
+    expect(fit).toMatchObject({ method: 'eis', index: 1, result: { points: 40, provenance: { pointsMeasured: 40 } } });
+    expect((fit!.result.parameters as Record<string, { value: number }>).R1!.value).toBeCloseTo(350, 3);
+    expect(fit!.result.warnings).toEqual(expect.arrayContaining(['2 points flagged overload by the instrument', '1 point without a finite value left out']));
   });
 });

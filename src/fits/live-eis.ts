@@ -5,11 +5,15 @@ import { fitCircuit, type CircuitFitResult } from '../analysis/eis/fit.js';
 import { linKk, type LinKkResult } from '../analysis/eis/lin-kk.js';
 import { withoutInductivePoints, type ImpedanceSpectrum } from '../analysis/eis/spectrum.js';
 import type { DocumentBus } from '../core/bus.js';
-import type { Document, RunStart } from '../core/documents.js';
+import type { Descriptor, Document, RunStart, StreamEvent } from '../core/documents.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { EisPlan } from '../protocols/eis/eis-parameters.js';
+import { eisStreamName } from '../kinds/potentiostat/streams.js';
+import { EisPlanSchema, type EisPlan } from '../protocols/eis/eis-parameters.js';
 import { EIS_PHASES } from '../protocols/eis/eis-protocol.js';
+import { FlagTally } from './flag-tally.js';
+import { planOf } from './plan-of.js';
+import { extent } from '../core/extent.js';
 
 /**
  * Beyond this root-mean-square misfit relative to |Z| the circuit misses a
@@ -20,24 +24,31 @@ const MAX_RELATIVE_RESIDUAL = 0.05;
 /** The smallest spectrum worth fitting (and the least Lin-KK accepts). */
 const MIN_POINTS = 5;
 
-interface FrequencyPoint {
-  frequencyHz?: number;
-  zReOhm?: number;
-  zImOhm?: number;
+interface Sweep {
+  readonly index: number;
+  readonly frequencyHz: number[];
+  readonly zRe: number[];
+  readonly zIm: number[];
+  readonly flags: FlagTally;
 }
 
 interface LiveRun {
   readonly plan: EisPlan;
-  sweep: { readonly index: number; readonly points: Map<bigint, FrequencyPoint> } | null;
+  /** The potentiostat's impedance stream: frequency, Z', Z'' and sweep of each point in one event. */
+  readonly stream: string;
+  descriptor: Descriptor | null;
+  sweep: Sweep | null;
 }
 
 /**
  * The live EIS fit: a consumer of the document stream that collects each
- * sweep's points (between its `eis-sweep` and `eis-sweep-done` progress
- * documents) and then fits the run's circuit, runs the Lin-KK check and
+ * sweep's points (the events of the potentiostat's impedance stream whose
+ * `sweep` key is the sweep announced by its `eis-sweep` progress document)
+ * and, at `eis-sweep-done`, fits the run's circuit, runs the Lin-KK check and
  * derives the bulk conductivity when the sample has a thickness and an area.
  * The result is published as a `fit` document, method `eis`, index = sweep;
- * a fit that fails or is poor is published with `ok: false` and the reasons.
+ * a fit that fails or is poor is published with `ok: false` and the reasons,
+ * and points the instrument flagged (overload...) are named in the warnings.
  * Interrupted sweeps are dropped (the protocol repeats or marks them).
  */
 export function attachLiveEisFit(bus: DocumentBus, logger: Logger): void {
@@ -46,32 +57,34 @@ export function attachLiveEisFit(bus: DocumentBus, logger: Logger): void {
     switch (doc.kind) {
       case 'run-start': {
         const plan = eisPlanOf(doc);
-        if (plan) runs.set(doc.runId, { plan, sweep: null });
+        if (plan) runs.set(doc.runId, { plan, stream: eisStreamName(plan.instrument), descriptor: null, sweep: null });
+        return;
+      }
+      case 'descriptor': {
+        const run = runs.get(doc.runId);
+        if (run && doc.stream === run.stream) run.descriptor = doc;
         return;
       }
       case 'progress': {
         const run = runs.get(doc.runId);
         if (!run) return;
-        if (doc.phase === EIS_PHASES.sweep) run.sweep = { index: doc.step, points: new Map() };
+        if (doc.phase === EIS_PHASES.sweep) run.sweep = { index: doc.step, frequencyHz: [], zRe: [], zIm: [], flags: new FlagTally() };
         if (doc.phase === EIS_PHASES.sweepAborted) run.sweep = null;
         if (doc.phase === EIS_PHASES.sweepDone && run.sweep?.index === doc.step) {
-          const { index, points } = run.sweep;
+          const sweep = run.sweep;
           run.sweep = null;
-          const result = analyzeSweep(run.plan, spectrumOf(points), { runId: doc.runId, sweep: index });
-          if (!result.ok) logger.warn({ runId: doc.runId, sweep: index, warnings: result.warnings }, 'EIS fit flagged');
-          bus.publish({ kind: 'fit', runId: doc.runId, timestampNs: doc.timestampNs, method: 'eis', index, result });
+          const spectrum = { frequencyHz: Float64Array.from(sweep.frequencyHz), zRe: Float64Array.from(sweep.zRe), zIm: Float64Array.from(sweep.zIm) };
+          const analysed = analyzeSweep(run.plan, spectrum, { runId: doc.runId, sweep: sweep.index });
+          const flagged = sweep.flags.warnings('point');
+          const result = flagged.length > 0 ? { ...analysed, warnings: [...analysed.warnings, ...flagged] } : analysed;
+          if (!result.ok) logger.warn({ runId: doc.runId, sweep: sweep.index, warnings: result.warnings }, 'EIS fit flagged');
+          bus.publish({ kind: 'fit', runId: doc.runId, timestampNs: doc.timestampNs, method: 'eis', index: sweep.index, result });
         }
         return;
       }
-      case 'reading': {
+      case 'event': {
         const run = runs.get(doc.runId);
-        const sweep = run?.sweep;
-        if (!sweep || doc.instrument !== run.plan.instrument) return;
-        const key = doc.quantity === 'frequency' ? 'frequencyHz' : doc.quantity === 'z_re' ? 'zReOhm' : doc.quantity === 'z_im' ? 'zImOhm' : null;
-        if (key === null) return;
-        const point = sweep.points.get(doc.timestampNs) ?? {};
-        point[key] = doc.value;
-        sweep.points.set(doc.timestampNs, point);
+        if (run?.sweep && doc.stream === run.stream) collect(run.sweep, run.descriptor, doc);
         return;
       }
       case 'run-stop':
@@ -84,21 +97,21 @@ export function attachLiveEisFit(bus: DocumentBus, logger: Logger): void {
 
 /** The sweep a run executes: the EIS protocol's parameters, or the `eis` entry of a protocol that runs sweeps as a step. */
 export function eisPlanOf(start: RunStart): EisPlan | null {
-  const isPlan = (v: unknown): v is EisPlan => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'eis-sweep';
-  if (isPlan(start.parameters)) return start.parameters;
-  const nested = start.parameters.eis;
-  return isPlan(nested) ? nested : null;
+  return planOf(EisPlanSchema, start.parameters) ?? planOf(EisPlanSchema, start.parameters.eis);
 }
 
-function spectrumOf(points: Map<bigint, FrequencyPoint>): ImpedanceSpectrum {
-  const complete = [...points.values()].filter(
-    (p): p is Required<FrequencyPoint> => p.frequencyHz !== undefined && p.zReOhm !== undefined && p.zImOhm !== undefined,
-  );
-  return {
-    frequencyHz: Float64Array.from(complete, (p) => p.frequencyHz),
-    zRe: Float64Array.from(complete, (p) => p.zReOhm),
-    zIm: Float64Array.from(complete, (p) => p.zImOhm),
-  };
+/** A point of the sweep being collected, when its values are finite; the others are counted. */
+function collect(sweep: Sweep, descriptor: Descriptor | null, event: StreamEvent): void {
+  const { frequency, z_re: zRe, z_im: zIm, sweep: index } = event.data;
+  if (index !== sweep.index) return;
+  sweep.flags.add(descriptor, event.flags);
+  if (typeof frequency !== 'number' || typeof zRe !== 'number' || typeof zIm !== 'number' || ![frequency, zRe, zIm].every(Number.isFinite)) {
+    sweep.flags.skip();
+    return;
+  }
+  sweep.frequencyHz.push(frequency);
+  sweep.zRe.push(zRe);
+  sweep.zIm.push(zIm);
 }
 
 export interface EisSweepResult extends Record<string, unknown> {
@@ -118,7 +131,7 @@ export function analyzeSweep(plan: EisPlan, measured: ImpedanceSpectrum, provena
     model: circuitText,
     provenance: { ...provenance, instrument: plan.instrument, pointsMeasured: measured.frequencyHz.length, excludeInductive },
     points: spectrum.frequencyHz.length,
-    frequencyRangeHz: spectrum.frequencyHz.length > 0 ? [Math.min(...spectrum.frequencyHz), Math.max(...spectrum.frequencyHz)] : null,
+    frequencyRangeHz: frequencyRange(spectrum.frequencyHz),
   };
   if (spectrum.frequencyHz.length < MIN_POINTS) {
     return { ...base, ok: false, warnings: [`${spectrum.frequencyHz.length} usable points: at least ${MIN_POINTS} are needed for a fit`] };
@@ -140,7 +153,7 @@ export function analyzeSweep(plan: EisPlan, measured: ImpedanceSpectrum, provena
   } catch (e) {
     return { ...base, kk: kkSummary, ok: false, warnings: [...warnings, `fit failed: ${errorMessage(e)}`] };
   }
-  warnings.push(...fit.warnings);
+  for (const w of fit.warnings) warnings.push(w);
   let squaredModulus = 0;
   for (let i = 0; i < spectrum.zRe.length; i++) squaredModulus += spectrum.zRe[i]! ** 2 + spectrum.zIm[i]! ** 2;
   const relativeResidual = Math.sqrt(fit.rss / squaredModulus);
@@ -220,4 +233,10 @@ function deriveConductivity(circuit: Circuit, fit: CircuitFitResult, geometry: C
     warnings.push(`conductivity not derived: ${errorMessage(e)}`);
     return { conductivitySPerCm: null };
   }
+}
+
+/** [lowest, highest] frequency, or null for no points. */
+function frequencyRange(frequencyHz: Float64Array): [number, number] | null {
+  const range = extent(frequencyHz);
+  return range && [range.min, range.max];
 }

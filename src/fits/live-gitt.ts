@@ -1,75 +1,88 @@
-import { nsToS } from '../core/clock.js';
 import type { DocumentBus } from '../core/bus.js';
-import type { Document, RunStart } from '../core/documents.js';
+import type { Descriptor, Document, StreamEvent } from '../core/documents.js';
 import type { Logger } from '../core/logger.js';
 import { GittAnalyser } from '../analysis/gitt/analyser.js';
 import type { GittPulseResult, GittSample } from '../analysis/gitt/types.js';
-import type { SampleConfig } from '../config/schema.js';
-import type { GittPlan } from '../protocols/gitt/gitt-parameters.js';
+import { dcStreamName } from '../kinds/potentiostat/streams.js';
+import { GittPlanSchema, type GittPlan } from '../protocols/gitt/gitt-parameters.js';
 import { GITT_PHASES } from '../protocols/gitt/gitt-protocol.js';
+import { FlagTally } from './flag-tally.js';
+import { planOf } from './plan-of.js';
 
 interface LiveRun {
   readonly analyser: GittAnalyser;
-  readonly instrument: string;
-  readonly startS: number;
-  readonly nominalCurrentA: number;
+  /** The potentiostat's DC stream: potential and current of one instant in one event. */
+  readonly stream: string;
+  readonly startNs: bigint;
+  descriptor: Descriptor | null;
   phase: string;
-  lastCurrent: { timestampNs: bigint; value: number } | null;
+  /** The pulse the protocol is at (its pulse and the rest after it). */
+  step: number;
+  /** Flags and left-out events of each pulse and its rest (the initial rest counts for pulse 1). */
+  readonly flags: Map<number, FlagTally>;
 }
 
 /**
  * The live GITT fit: a consumer of the document stream that feeds each GITT
- * run's voltage and current into a GittAnalyser and publishes every pulse's
- * result (E0, Es, IR drop, D, ...) as a `fit` document as soon as its rest
- * has ended. Times in the results are seconds from the start of the run.
+ * run's DC events (potential and current, read by key) into a GittAnalyser
+ * and publishes every pulse's result (E0, Es, IR drop, D, ...) as a `fit`
+ * document as soon as its rest has ended. A pulse whose samples the
+ * instrument flagged (overload, underload, timing error) says so in its
+ * warnings. Times in the results are seconds from the start of the run.
  */
 export function attachLiveGittFit(bus: DocumentBus, logger: Logger): void {
   const runs = new Map<string, LiveRun>();
-  const publish = (runId: string, results: GittPulseResult[], timestampNs: bigint) => {
-    for (const r of results) bus.publish({ kind: 'fit', runId, timestampNs, method: 'gitt', index: r.index, result: { ...r, model: 'Weppner-Huggins' } });
+  const publish = (runId: string, run: LiveRun, results: GittPulseResult[], timestampNs: bigint) => {
+    for (const r of results) {
+      const warnings = [...r.warnings, ...(run.flags.get(r.index)?.warnings('sample') ?? [])];
+      run.flags.delete(r.index);
+      bus.publish({ kind: 'fit', runId, timestampNs, method: 'gitt', index: r.index, result: { ...r, warnings, model: 'Weppner-Huggins' } });
+    }
   };
   bus.attach('live-gitt-fit', (doc: Document) => {
     switch (doc.kind) {
       case 'run-start': {
         if (!doc.protocol.startsWith('gitt@')) return;
-        const plan = doc.parameters as unknown as GittPlan;
+        const plan = planOf(GittPlanSchema, doc.parameters);
+        if (!plan) {
+          logger.warn({ runId: doc.runId, protocol: doc.protocol }, 'live GITT fit: the run-start does not hold a GITT plan it reads; no live fit');
+          return;
+        }
         runs.set(doc.runId, {
           analyser: new GittAnalyser(gittSample(plan), { pulseCurrentA: plan.currentA }),
-          instrument: plan.instrument,
-          startS: nsToS(doc.timestampNs),
-          nominalCurrentA: plan.currentA,
+          stream: dcStreamName(plan.instrument),
+          startNs: doc.timestampNs,
+          descriptor: null,
           phase: GITT_PHASES.initialRest,
-          lastCurrent: null,
+          step: 0,
+          flags: new Map(),
         });
         logger.debug({ runId: doc.runId }, 'live GITT fit follows the run');
+        return;
+      }
+      case 'descriptor': {
+        const run = runs.get(doc.runId);
+        if (run && doc.stream === run.stream) run.descriptor = doc;
         return;
       }
       case 'progress': {
         const run = runs.get(doc.runId);
         if (!run) return;
-        if (run.phase === GITT_PHASES.rest && doc.phase !== GITT_PHASES.rest) publish(doc.runId, run.analyser.endRest(), doc.timestampNs);
+        if (run.phase === GITT_PHASES.rest && doc.phase !== GITT_PHASES.rest) publish(doc.runId, run, run.analyser.endRest(), doc.timestampNs);
         run.phase = doc.phase;
+        if (doc.phase === GITT_PHASES.pulse) run.step = doc.step;
         return;
       }
-      case 'reading': {
+      case 'event': {
         const run = runs.get(doc.runId);
-        if (!run || doc.instrument !== run.instrument) return;
-        if (doc.quantity === 'current') {
-          run.lastCurrent = { timestampNs: doc.timestampNs, value: doc.value };
-          return;
-        }
-        if (doc.quantity !== 'potential') return;
-        // The protocol emits a sample's current before its potential; a rest has no current reading.
-        const currentA =
-          run.lastCurrent?.timestampNs === doc.timestampNs ? run.lastCurrent.value : run.phase === GITT_PHASES.pulse ? run.nominalCurrentA : 0;
-        publish(doc.runId, run.analyser.push(nsToS(doc.timestampNs) - run.startS, doc.value, currentA), doc.timestampNs);
+        if (run && doc.stream === run.stream) publish(doc.runId, run, push(run, doc), doc.timestampNs);
         return;
       }
       case 'run-stop': {
         const run = runs.get(doc.runId);
         if (!run) return;
         runs.delete(doc.runId);
-        publish(doc.runId, run.analyser.finish(), doc.timestampNs);
+        publish(doc.runId, run, run.analyser.finish(), doc.timestampNs);
         return;
       }
       default:
@@ -77,15 +90,37 @@ export function attachLiveGittFit(bus: DocumentBus, logger: Logger): void {
   });
 }
 
+function push(run: LiveRun, event: StreamEvent): GittPulseResult[] {
+  const pulse = Math.max(1, run.step);
+  const tally = run.flags.get(pulse) ?? new FlagTally();
+  run.flags.set(pulse, tally);
+  tally.add(run.descriptor, event.flags);
+  const { potential, current } = event.data;
+  if (typeof potential !== 'number' || typeof current !== 'number' || !Number.isFinite(potential) || !Number.isFinite(current)) {
+    tally.skip();
+    return [];
+  }
+  return run.analyser.push(secondsSince(run.startNs, event.timestampNs), potential, current);
+}
+
+/**
+ * Seconds from the run's start, from the exact nanosecond difference: the
+ * same double an export's `time_s` column parses to, so an offline analysis
+ * of the exported CSV reproduces the live fit exactly.
+ */
+function secondsSince(startNs: bigint, timestampNs: bigint): number {
+  return Number(timestampNs - startNs) / 1e9;
+}
+
 function gittSample(plan: GittPlan): GittSample {
-  const s: Partial<SampleConfig> = plan.sample ?? {};
+  const s = plan.sample ?? {};
   // The mass form needs all four; otherwise the particle-radius form is used.
   const massForm = s.massG !== undefined && s.molarVolumeCm3PerMol !== undefined && s.molarMassGPerMol !== undefined && s.areaCm2 !== undefined;
   return {
     ...(massForm
       ? { massG: s.massG, molarVolumeCm3PerMol: s.molarVolumeCm3PerMol, molarMassGPerMol: s.molarMassGPerMol, areaCm2: s.areaCm2 }
       : { particleRadiusCm: s.particleRadiusCm }),
-    // The analysis calls the charge per unit of x its theoretical capacity.
+    // The analysis calls the charge per unit of x its theoreticalCapacity.
     theoreticalCapacityMah: s.capacityPerUnitXMah,
     initialX: s.initialX,
     electronsPerIon: s.electronsPerIon,

@@ -7,7 +7,8 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ExsyRow, T2Row } from '../ingest/external-dataset.js';
 import { externalMethod } from '../ingest/ingest.js';
-import type { VtSeriesPlan, VtStepResult } from '../protocols/vt-series/vt-parameters.js';
+import { VtSeriesPlanSchema, type VtSeriesPlan, type VtStepResult } from '../protocols/vt-series/vt-parameters.js';
+import { planOf } from './plan-of.js';
 
 /** What a temperature step contributes to a fit across temperatures, and whether it may count. */
 interface StepPoint {
@@ -60,7 +61,10 @@ export function attachLiveVtFit(bus: DocumentBus, logger: Logger): void {
 
   bus.attach('live-vt-fit', (doc: Document) => {
     if (doc.kind === 'run-start') {
-      if (doc.protocol.startsWith('vt-series@')) runs.set(doc.runId, { plan: doc.parameters as unknown as VtSeriesPlan, steps: new Map(), published: new Map() });
+      if (!doc.protocol.startsWith('vt-series@')) return;
+      const plan = planOf(VtSeriesPlanSchema, doc.parameters);
+      if (plan) runs.set(doc.runId, { plan, steps: new Map(), published: new Map() });
+      else logger.warn({ runId: doc.runId, protocol: doc.protocol }, 'live VT fit: the run-start does not hold a VT plan it reads; no live fit');
       return;
     }
     const run = runs.get(doc.runId);

@@ -9,7 +9,8 @@ import { OperandoError } from '../core/errors.js';
  * - `INGEST_NO_LINK`: no run step the data could belong to
  * - `INGEST_AMBIGUOUS_LINK`: several waiting runs could take the data
  */
-export type IngestErrorCode = 'INGEST_FORMAT' | 'INGEST_VALUE' | 'INGEST_UNKNOWN_RUN' | 'INGEST_NO_LINK' | 'INGEST_AMBIGUOUS_LINK';
+export const INGEST_ERROR_CODES = ['INGEST_FORMAT', 'INGEST_VALUE', 'INGEST_UNKNOWN_RUN', 'INGEST_NO_LINK', 'INGEST_AMBIGUOUS_LINK'] as const;
+export type IngestErrorCode = (typeof INGEST_ERROR_CODES)[number];
 
 export class IngestError extends OperandoError<IngestErrorCode> {}
 

@@ -1,6 +1,7 @@
 import { readNumericCsv } from '../io/electrochem-series.js';
 import { splitLines } from '../io/text.js';
 import { IngestError } from './errors.js';
+import { extent } from '../core/extent.js';
 
 /**
  * Results exported by the NMR spectrometer software at one temperature:
@@ -73,10 +74,11 @@ export function checkedDataset(dataset: ExternalDataset): ExternalDataset {
     });
   }
   const temperatures = dataset.rows.map((r) => r.temperatureK);
-  const spreadK = Math.max(...temperatures) - Math.min(...temperatures);
+  const range = extent(temperatures)!;
+  const spreadK = range.max - range.min;
   if (spreadK > SAME_TEMPERATURE_K) {
     throw new IngestError(
-      `rows span ${Math.min(...temperatures)}..${Math.max(...temperatures)} K: one dataset holds one temperature step (split the export per temperature)`,
+      `rows span ${range.min}..${range.max} K: one dataset holds one temperature step (split the export per temperature)`,
       'INGEST_VALUE',
       { spreadK },
     );

@@ -61,6 +61,12 @@ export abstract class BaseInstrument<C extends InstrumentConfig> implements Inst
     };
   }
 
+  /** The configuration and identity as of now, for run-start and descriptor documents. */
+  snapshot(): Record<string, unknown> {
+    const { id: _id, ...config } = this.config;
+    return { ...config, identity: this.identity };
+  }
+
   claim(runId: string | null): void {
     this.runId = runId;
   }

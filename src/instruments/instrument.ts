@@ -24,6 +24,8 @@ export interface Instrument {
   readonly id: string;
   readonly config: InstrumentConfig;
   status(): InstrumentStatus;
+  /** Configuration (driver, transport, limits, ...) and identity now: what run-start and descriptors record. */
+  snapshot(): Record<string, unknown>;
   /** Puts the instrument in its safe state; never throws (failures are logged and kept in status). */
   safe(): Promise<void>;
   close(): Promise<void>;

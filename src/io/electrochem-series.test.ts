@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { externalFixture } from '../../tests/support/external-fixtures.js';
 import { parseElectrochemSeries, readNumericCsv } from './electrochem-series.js';
 import { ImportError } from './errors.js';
 import { decodeText } from './text.js';
@@ -22,6 +23,23 @@ describe('CSV series', () => {
     expect(Array.from(s.timeS)).toEqual([0, 10.5]);
     expect(Array.from(s.voltageV)).toEqual([3.5, 3.48]);
     expect(Array.from(s.currentA)).toEqual([0, -1e-4]);
+  });
+
+  it("reads operando's own export as it is: units in the header, flags and seq columns, NaN as an empty cell left out", () => {
+    const text = 'time_s,potential_V,current_A,flags,seq,timestamp_ns\n0,3.41,0,,1,1700000000000000000\n1.5,,-0.0001,overload,2,1700000001500000000\n3,3.39,-0.0001,overload|underload,3,1700000003000000000\n';
+    const s = parseElectrochemSeries(text, 'run-pstat1.dc.csv');
+    expect(Array.from(s.timeS)).toEqual([0, 3]);
+    expect(Array.from(s.voltageV)).toEqual([3.41, 3.39]);
+    expect(Array.from(s.currentA)).toEqual([0, -0.0001]);
+    expect(s.skippedRows).toBe(1);
+  });
+
+  it('scales columns by the unit in their name: current_mA, current_uA, time_min, potential_mV', () => {
+    const s = parseElectrochemSeries('time_min,potential_mV,current_mA\n1,3400,-0.1\n2,3390,-0.1\n', 'scaled.csv');
+    expect(Array.from(s.timeS)).toEqual([60, 120]);
+    expect(Array.from(s.voltageV)).toEqual([3.4, 3.39]);
+    expect(Array.from(s.currentA)).toEqual([-1e-4, -1e-4]);
+    expect(Array.from(parseElectrochemSeries('t/s,Ewe/V,I/uA\n0,3,-5\n', 'slash.csv').currentA)).toEqual([-5e-6]);
   });
 
   it('names the file, line and column of a missing column, a bad value and a short row', () => {
@@ -82,7 +100,7 @@ describe('BioLogic .mpt series', () => {
   });
 
   it('reads the averaged <Ewe>/V and <I>/mA of a real EC-Lab export (impedance.py example, SP-150)', async () => {
-    const text = decodeText(await readFile('/work/shared/data/external/impedancepy_exampleDataBioLogic.mpt'));
+    const text = decodeText(await readFile(externalFixture('impedancepy_exampleDataBioLogic.mpt')));
     const s = parseElectrochemSeries(text, 'exampleDataBioLogic.mpt');
     // 104 lines (the last without a line break), 61 of them header: 43 rows; first and last as in the file.
     expect(s.timeS.length).toBe(43);

@@ -1,20 +1,27 @@
 import { readMptTable } from './biologic-mpt.js';
+import { namedColumn, quantityColumn, readCsvColumns } from './csv-columns.js';
 import { ImportError } from './errors.js';
-import { parseDecimal, splitLines } from './text.js';
 
 /**
- * Import of an electrochemistry time series (GITT) from plain CSV
- * (`time_s,voltage_v,current_a`) or a BioLogic EC-Lab `.mpt` text export
- * (`time/s`, `Ewe/V`, `I/mA`). Errors name the file, and the line and column
- * where they are known.
+ * Import of an electrochemistry time series (GITT) from plain CSV with units
+ * in the header (`time_s,voltage_v,current_a`; operando's own export
+ * `time_s,potential_V,current_A,...`; `current_mA`, `time_min` and the like)
+ * or a BioLogic EC-Lab `.mpt` text export (`time/s`, `Ewe/V`, `I/mA`). Errors
+ * name the file, and the line and column where they are known.
  */
 export interface ElectrochemSeries {
   readonly timeS: Float64Array;
   readonly voltageV: Float64Array;
   readonly currentA: Float64Array;
+  /** CSV rows left out because a cell was empty (a value the instrument could not measure). */
+  readonly skippedRows: number;
 }
 
-const CSV_COLUMNS = ['time_s', 'voltage_v', 'current_a'] as const;
+const CSV_COLUMNS = [
+  quantityColumn('time_s', ['time', 't'], { s: 1, min: 60, h: 3600 }),
+  quantityColumn('voltage_v', ['voltage', 'potential', 'ewe', 'e'], { v: 1, mv: 1e-3 }),
+  quantityColumn('current_a', ['current', 'i'], { a: 1, ma: 1e-3, ua: 1e-6, 'µa': 1e-6, na: 1e-9 }),
+];
 
 /** BioLogic names; EC-Lab writes `<Ewe>/V` and `<I>/mA` for averaged values in some techniques. */
 const MPT_COLUMNS = {
@@ -30,8 +37,10 @@ export function parseElectrochemSeries(text: string, fileName: string): Electroc
 }
 
 export function parseCsvSeries(text: string, fileName: string): ElectrochemSeries {
-  const columns = readNumericCsv(text, fileName, CSV_COLUMNS);
-  return { timeS: columns.time_s, voltageV: columns.voltage_v, currentA: columns.current_a };
+  return inFile(fileName, () => {
+    const { values, skipped } = readCsvColumns(text, CSV_COLUMNS, { skipIncomplete: true });
+    return { timeS: values[0]!, voltageV: values[1]!, currentA: values[2]!, skippedRows: skipped };
+  });
 }
 
 export function parseMptSeries(text: string, fileName: string): ElectrochemSeries {
@@ -55,8 +64,9 @@ export function parseMptSeries(text: string, fileName: string): ElectrochemSerie
     return {
       timeS: Float64Array.from(table.rows, (row) => row[time]!),
       voltageV: Float64Array.from(table.rows, (row) => row[voltage]!),
-      // mA to A.
-      currentA: Float64Array.from(table.rows, (row) => row[current]! * 1e-3),
+      // mA to A (dividing by 1000 keeps 0.3 mA at 3e-4 A exactly; multiplying by 1e-3 would not).
+      currentA: Float64Array.from(table.rows, (row) => row[current]! / 1000),
+      skippedRows: 0,
     };
   });
 }
@@ -68,37 +78,8 @@ export function parseMptSeries(text: string, fileName: string): ElectrochemSerie
  */
 export function readNumericCsv<Name extends string>(text: string, fileName: string, names: readonly Name[]): Record<Name, Float64Array> {
   return inFile(fileName, () => {
-    const lines = splitLines(text.replace(/^\uFEFF/, ''));
-    const content = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
-    const headerIndex = lines.findIndex(content);
-    if (headerIndex < 0) throw new ImportError(`empty, expected a header ${names.join(',')}`, 'IMPORT_EMPTY', {});
-    const headerLine = headerIndex + 1;
-    const header = lines[headerIndex]!.split(',').map((h) => h.trim().toLowerCase());
-    const indices = names.map((name) => {
-      const index = header.indexOf(name.toLowerCase());
-      if (index < 0) {
-        throw new ImportError(`line ${headerLine}: missing column "${name}" (header: ${lines[headerIndex]!.trim()})`, 'IMPORT_MISSING_COLUMN', {
-          line: headerLine,
-          column: name,
-        });
-      }
-      return index;
-    });
-    const values: number[][] = names.map(() => []);
-    for (let k = headerIndex + 1; k < lines.length; k++) {
-      const line = lines[k]!;
-      if (!content(line)) continue;
-      const fields = line.split(',');
-      indices.forEach((index, c) => {
-        const field = fields[index];
-        if (field === undefined) {
-          throw new ImportError(`line ${k + 1}: column "${names[c]}" is missing (${fields.length} fields)`, 'IMPORT_FORMAT', { line: k + 1, column: names[c] });
-        }
-        values[c]!.push(parseDecimal(field, k + 1, names[c]!));
-      });
-    }
-    if (values[0]!.length === 0) throw new ImportError('no data rows after the header', 'IMPORT_EMPTY', {});
-    return Object.fromEntries(names.map((name, c) => [name, Float64Array.from(values[c]!)])) as Record<Name, Float64Array>;
+    const { values } = readCsvColumns(text, names.map(namedColumn), { skipIncomplete: false });
+    return Object.fromEntries(names.map((name, c) => [name, values[c]!])) as Record<Name, Float64Array>;
   });
 }
 

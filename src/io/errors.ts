@@ -9,7 +9,8 @@ import { OperandoError } from '../core/errors.js';
  * - `IMPORT_MISSING_COLUMN`: a needed column is missing
  * - `IMPORT_EMPTY`: no data rows
  */
-export type ImportErrorCode = 'IMPORT_READ' | 'IMPORT_FORMAT' | 'IMPORT_BAD_VALUE' | 'IMPORT_MISSING_COLUMN' | 'IMPORT_EMPTY';
+export const IMPORT_ERROR_CODES = ['IMPORT_READ', 'IMPORT_FORMAT', 'IMPORT_BAD_VALUE', 'IMPORT_MISSING_COLUMN', 'IMPORT_EMPTY'] as const;
+export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number];
 
 export class ImportError extends OperandoError<ImportErrorCode> {}
 

@@ -1,14 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { EXTERNAL_FIXTURES, externalFixture as file, externalFixtureFiles } from '../../tests/support/external-fixtures.js';
 import { ImportError, isImportError } from './errors.js';
 import { parseImpedanceFile, readImpedanceFile } from './impedance-file.js';
-
-const EXTERNAL = fileURLToPath(new URL('../../../shared/data/external/', import.meta.url));
-const file = (name: string) => join(EXTERNAL, name);
 
 let dir: string;
 beforeAll(async () => {
@@ -63,18 +60,20 @@ describe('readImpedanceFile on the external spectra', () => {
     expect(Math.min(...inductive)).toBeGreaterThan(470);
   });
 
-  it('every external file is either a spectrum or a typed error naming the file', async () => {
-    for (const name of await readdir(EXTERNAL)) {
-      try {
-        const s = await readImpedanceFile(file(name));
-        expect(s.frequencyHz.length).toBeGreaterThan(10);
-        expect(s.frequencyHz.every((f) => f > 0)).toBe(true);
-      } catch (e) {
-        expect(name).toBe('PROVENANCE.md');
-        expect(e).toBeInstanceOf(ImportError);
-        expect((e as ImportError).message).toMatch(/^PROVENANCE\.md .*expected 3 columns/);
-      }
+  it('reads every external fixture as a spectrum', async () => {
+    const names = await externalFixtureFiles();
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    for (const name of names) {
+      const s = await readImpedanceFile(file(name));
+      expect(s.frequencyHz.length).toBeGreaterThan(10);
+      expect(s.frequencyHz.every((f) => f > 0)).toBe(true);
     }
+  });
+
+  it('refuses a file that is not a spectrum (the fixtures’ PROVENANCE.md) with a typed error naming the file', async () => {
+    const error = await readImpedanceFile(join(EXTERNAL_FIXTURES, '..', 'PROVENANCE.md')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as ImportError).message).toMatch(/^PROVENANCE\.md .*expected 3 columns/);
   });
 });
 
@@ -98,6 +97,18 @@ describe('sign conventions and formats by content', () => {
     const negated = parseImpedanceFile('freq_hz,z_re_ohm,-z_im_ohm\n10,1,2\n1,2,3\n', 'a.csv');
     expect(Array.from(negated.zIm)).toEqual([-2, -3]);
     expect(negated.source).toMatchObject({ imaginaryNegated: true, signRule: 'column name' });
+  });
+
+  it("reads operando's own export by column name, leaving out text columns and empty cells, and refuses several sweeps", () => {
+    const header = 'time_s,frequency_Hz,z_re_ohm,z_im_ohm,sweep,flags,seq,timestamp_ns';
+    const rows = ['0,100000,12.5,-3.1,1,,1,5', '0.5,10000,20,-9.5,1,overload,2,6', '1,1000,,-20,1,,3,7', '1.5,100,80,-40,1,,4,8'];
+    const spectrum = parseImpedanceFile(`${header}\n${rows.join('\n')}\n`, 'run-pstat2.eis.csv');
+    expect(Array.from(spectrum.frequencyHz)).toEqual([1e5, 1e4, 100]);
+    expect(Array.from(spectrum.zRe)).toEqual([12.5, 20, 80]);
+    expect(Array.from(spectrum.zIm)).toEqual([-3.1, -9.5, -40]);
+    expect(spectrum.source).toMatchObject({ imaginaryColumn: 'z_im_ohm', imaginaryNegated: false, incompleteRowsSkipped: 1 });
+    const twoSweeps = `${header}\n${rows[0]}\n${rows[1]!.replace(',1,overload', ',2,overload')}\n`;
+    expect(() => parseImpedanceFile(twoSweeps, 'two.csv')).toThrow(expect.objectContaining({ code: 'IMPORT_FORMAT', message: expect.stringMatching(/holds 2 sweeps \(column sweep: 1, 2\)/) }));
   });
 
   it('recognises an EC-Lab export and a Gamry file by content whatever the extension', async () => {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { withoutInductivePoints, type ImpedanceSpectrum } from '../analysis/eis/spectrum.js';
 import { readMptTable } from './biologic-mpt.js';
+import { quantityColumn, readCsvColumns, type ColumnSpec } from './csv-columns.js';
 import { readDelimitedTable, type Delimiter } from './delimited-table.js';
 import { ImportError } from './errors.js';
 import { readDtaTable } from './gamry-dta.js';
@@ -36,6 +37,8 @@ export interface ImpedanceSource {
   readonly signRule: 'column name' | 'majority of points';
   /** points dropped because Z'' > 0 (when asked to exclude inductive points) */
   readonly inductivePointsExcluded: number;
+  /** rows left out because a cell was empty (a point the instrument could not measure) */
+  readonly incompleteRowsSkipped: number;
 }
 
 export interface ImpedanceFile extends ImpedanceSpectrum {
@@ -90,6 +93,7 @@ export function parseImpedanceFile(text: string, fileName: string, options: Impe
       imaginaryNegated: raw.imaginaryNegated,
       signRule: raw.signRule,
       inductivePointsExcluded: spectrum.frequencyHz.length - kept.frequencyHz.length,
+      incompleteRowsSkipped: raw.skippedRows ?? 0,
     },
   };
 }
@@ -103,12 +107,48 @@ function detectFormat(text: string, fileName: string): ImpedanceFormat {
   return firstData.includes(',') ? 'csv' : 'whitespace';
 }
 
+/**
+ * A CSV whose header names frequency, Z' and Z'' with units (other columns
+ * such as time, flags or seq are not read); null when the header does not.
+ * Rows with an empty cell (a point the instrument could not measure) are
+ * left out; a file with several sweeps is refused rather than merged.
+ */
+function fromNamedColumns(text: string): RawSpectrum | null {
+  const headerLine = splitLines(text.replace(/^\uFEFF/, '')).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
+  const header = headerLine.split(',');
+  if (!NAMED_COLUMNS.every((spec) => header.some((cell) => spec.match(cell) !== null))) return null;
+  const sweepIndex = header.findIndex((cell) => SWEEP_COLUMN.test(cell.trim()));
+  const specs = sweepIndex < 0 ? NAMED_COLUMNS : [...NAMED_COLUMNS, { label: header[sweepIndex]!.trim(), match: (cell: string) => (SWEEP_COLUMN.test(cell.trim()) ? 1 : null) }];
+  const table = readCsvColumns(text, specs, { skipIncomplete: true });
+  const sweeps = sweepIndex < 0 ? [] : [...new Set(table.values[3])];
+  if (sweeps.length > 1) {
+    throw new ImportError(`holds ${sweeps.length} sweeps (column ${header[sweepIndex]!.trim()}: ${sweeps.slice(0, 5).join(', ')}${sweeps.length > 5 ? ', ...' : ''}): export one sweep per file`, 'IMPORT_FORMAT', {
+      sweeps: sweeps.length,
+    });
+  }
+  const imaginaryColumn = header[table.indices[2]!]!.trim();
+  const negated = imaginaryColumn.startsWith('-');
+  const [frequencyHz, zRe, zIm] = table.values as [Float64Array, Float64Array, Float64Array];
+  return {
+    frequencyHz,
+    zRe,
+    zIm: negated ? zIm.map((v) => -v) : zIm,
+    lines: [...table.lines],
+    imaginaryColumn,
+    imaginaryNegated: negated,
+    signRule: 'column name',
+    ...(table.skipped > 0 && { skippedRows: table.skipped }),
+  };
+}
+
 interface RawSpectrum extends ImpedanceSpectrum {
   /** 1-based source line of each point, for messages */
   readonly lines: number[];
   readonly imaginaryColumn: string;
   readonly imaginaryNegated: boolean;
   readonly signRule: ImpedanceSource['signRule'];
+  /** Rows left out for an empty cell. */
+  readonly skippedRows?: number;
 }
 
 const MPT_FREQUENCY = 'freq/Hz';
@@ -160,7 +200,21 @@ function fromDta(text: string): RawSpectrum {
   };
 }
 
+/** Columns of a CSV whose header names them with units, as operando's own export (`frequency_Hz,z_re_ohm,z_im_ohm`). */
+const NAMED_COLUMNS: readonly ColumnSpec[] = [
+  quantityColumn('frequency_Hz', ['frequency', 'freq', 'f'], { hz: 1 }),
+  quantityColumn('z_re_ohm', ['z_re', 'zre', 'zreal', 're_z', "z'"], { ohm: 1, 'Ω': 1 }),
+  quantityColumn('z_im_ohm', ['z_im', 'zim', 'zimag', 'im_z', "z''"], { ohm: 1, 'Ω': 1 }),
+];
+
+/** A sweep (or cycle) number column: a file holding several sweeps must not be merged into one spectrum. */
+const SWEEP_COLUMN = /^(sweep|cycle|loop)$/i;
+
 function fromDelimited(text: string, delimiter: Delimiter): RawSpectrum {
+  if (delimiter === 'comma') {
+    const named = fromNamedColumns(text);
+    if (named) return named;
+  }
   const table = readDelimitedTable(text, delimiter, 3, "3 columns: frequency/Hz, Z'/ohm, Z''/ohm (with or without a header)");
   const imaginaryColumn = table.header?.[2] ?? 'column 3';
   let negated: boolean;

@@ -5,21 +5,22 @@ import type { DocumentStore } from '../store/document-store.js';
 /**
  * Runs the store holds without a run-stop were running when the service died
  * (crash, kill -9, power cut). At start-up they get a run-stop saying so, with
- * the readings that reached the store, so no run stays "running" forever.
+ * the events that reached the store, so no run stays "running" forever.
  */
 export async function closeInterruptedRuns(store: DocumentStore, clock: Clock, logger: Logger): Promise<string[]> {
   const open = (await store.listRuns()).filter((r) => r.stopNs === null);
   if (open.length === 0) return [];
-  await store.append(
-    open.map((r) => ({
+  const stops = await Promise.all(
+    open.map(async (r) => ({
       kind: 'run-stop' as const,
       runId: r.runId,
       timestampNs: clock.nowNs(),
       exitStatus: 'fail' as const,
-      reason: 'the service stopped while the run was going on (crash or kill); the readings stored before it are kept',
-      readings: r.readings,
+      reason: 'the service stopped while the run was going on (crash or kill); the events stored before it are kept',
+      events: Object.fromEntries((await store.listStreams(r.runId)).map((s) => [s.stream, s.count])),
     })),
   );
-  for (const r of open) logger.warn({ runId: r.runId, readings: r.readings }, 'closed a run interrupted by a service stop');
+  await store.append(stops);
+  for (const r of open) logger.warn({ runId: r.runId, events: r.events }, 'closed a run interrupted by a service stop');
   return open.map((r) => r.runId);
 }

@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.js';
 import { DocumentBus } from '../core/bus.js';
-import { ScaledClock, type Clock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import type { Logger } from '../core/logger.js';
 import type { LoadedConfig } from '../config/load.js';
 import { RunEngine } from '../engine/run-engine.js';
@@ -19,9 +19,11 @@ import { createProtocols } from '../protocols/index.js';
 import type { DocumentStore } from '../store/document-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { StoreWriter } from '../store/writer.js';
+import type { RunningSimulator } from '../kinds/kind.js';
 import { connectInstrument } from './instruments.js';
 import { closeInterruptedRuns } from './interrupted-runs.js';
-import { placeCellInside, startSimulator, type RunningSimulator } from './simulators.js';
+import { labClock } from './lab-clock.js';
+import { startSimulators } from './simulators.js';
 
 export interface Lab {
   readonly loaded: LoadedConfig;
@@ -48,16 +50,16 @@ export interface StartLabOptions {
   /** Overrides of the lab file for tests: port 0 picks a free port, another store path. */
   readonly port?: number;
   readonly storePath?: string;
+  /** The lab clock; by default one at `lab.timeScale` that continues from the store's latest time. */
   readonly clock?: Clock;
 }
 
-const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboards/', import.meta.url));
+const DASHBOARD_DIR = path.join(PACKAGE_ROOT, 'dashboards');
 
 /** Assembles a lab from its file: simulators, instruments, store, engine, live fits, API. */
 export async function startLab(loaded: LoadedConfig, options: StartLabOptions): Promise<Lab> {
   const { config } = loaded;
   const { logger } = options;
-  const clock = options.clock ?? new ScaledClock(config.lab.timeScale);
   const bus = new DocumentBus(logger);
   const cleanups: Array<() => Promise<void>> = [];
   const closeAll = async () => {
@@ -68,6 +70,7 @@ export async function startLab(loaded: LoadedConfig, options: StartLabOptions): 
     await mkdir(path.dirname(storePath), { recursive: true });
     const store = await openSqliteStore(storePath);
     cleanups.push(() => store.close());
+    const clock = options.clock ?? labClock(config.lab.timeScale, await store.latestTimestampNs(), logger);
     await closeInterruptedRuns(store, clock, logger);
     const writer = new StoreWriter(bus, store, { windowMs: config.store.batchWindowMs, logger });
     cleanups.push(async () => {
@@ -78,17 +81,9 @@ export async function startLab(loaded: LoadedConfig, options: StartLabOptions): 
     attachLiveEisFit(bus, logger);
     attachLiveVtFit(bus, logger);
 
-    const simulators: RunningSimulator[] = [];
-    for (const sim of config.simulators) {
-      const running = await startSimulator(sim, { clock, logger });
-      simulators.push(running);
-      cleanups.push(() => running.close());
-    }
-    for (const sim of config.simulators) {
-      if (sim.kind !== 'potentiostat' || sim.inside === undefined) continue;
-      const unplace = placeCellInside(simulators.find((s) => s.id === sim.id)!, simulators.find((s) => s.id === sim.inside)!);
-      cleanups.push(async () => unplace());
-    }
+    const { simulators, unplace } = await startSimulators(config.simulators, { clock, logger });
+    for (const running of simulators) cleanups.push(() => running.close());
+    cleanups.push(async () => unplace());
 
     const instruments = new InstrumentRegistry();
     cleanups.push(() => instruments.closeAll());

@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { EventStream, StreamSpec } from '../core/stream-spec.js';
 import type { Instrument } from '../instruments/instrument.js';
 
 /**
@@ -38,8 +39,12 @@ export interface RunContext {
   /** Aborts when the operator aborts the run or the service shuts down. */
   readonly signal: AbortSignal;
   instrument<T extends Instrument>(id: string): T;
-  /** Publishes a reading (sequence numbers are assigned here). */
-  emit(instrument: string, quantity: string, value: number, unit: string, timestampNs: bigint): void;
+  /**
+   * The run's stream of that spec (the kinds declare them, e.g.
+   * `dcStreamSpec(pstat)`): the descriptor is published with the first event,
+   * sequence numbers are assigned here. The same name gives the same stream.
+   */
+  stream(spec: StreamSpec): EventStream;
   publishFit(method: string, index: number, result: Record<string, unknown>): void;
   /** Reports progress; `phase` marks step boundaries that live fits rely on. */
   progress(phase: string, step: number, of: number | null, etaS: number | null, message: string): void;

@@ -1,10 +1,10 @@
-import type { Document, ExitStatus, FitResult, Progress, RunStart, RunStop } from '../core/documents.js';
+import type { DataKey, Descriptor, Document, EventPage, EventValue, ExitStatus, FitResult, Progress, RunStart, RunStop } from '../core/documents.js';
 
-/** What a store keeps: everything on the bus but progress, which is only live state. */
-export type StoredDocument = Exclude<Document, Progress>;
+/** What a store keeps: everything on the bus but progress (live state only) and event pages (a wire form of events). */
+export type StoredDocument = Exclude<Document, Progress | EventPage>;
 
 export function isStoredDocument(doc: Document): doc is StoredDocument {
-  return doc.kind !== 'progress';
+  return doc.kind !== 'progress' && doc.kind !== 'event-page';
 }
 
 /** One run as listed: its start, its stop when it has one, and what the store holds of it. */
@@ -16,8 +16,8 @@ export interface RunSummary {
   readonly stopNs: bigint | null;
   readonly exitStatus: ExitStatus | null;
   readonly reason: string | null;
-  /** Readings stored (run-stop's `readings` is what was published; they differ only after a loss). */
-  readonly readings: number;
+  /** Events stored, all streams (run-stop's `events` is what was published; they differ only after a loss). */
+  readonly events: number;
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
@@ -27,66 +27,95 @@ export interface RunRecord extends RunSummary {
   readonly stop: RunStop | null;
 }
 
-/** A series is one (instrument, quantity, unit) of a run. */
-export interface SeriesKey {
-  readonly instrument: string;
-  readonly quantity: string;
-  readonly unit: string;
-}
-
-export interface SeriesInfo extends SeriesKey {
-  /** Readings stored in the series. */
+/** A stream of a run as stored: its descriptor and how many events it holds. */
+export interface StreamInfo {
+  readonly stream: string;
+  readonly descriptor: Descriptor;
   readonly count: number;
 }
 
-export interface ReadingQuery {
+export interface EventQuery {
   readonly runId: string;
-  readonly instrument?: string;
-  readonly quantity?: string;
-  /** Inclusive lower bound on the reading's timestamp; none means from the first reading. */
+  /** One stream; none: every stream of the run. */
+  readonly stream?: string;
+  /**
+   * Data keys to return; none: every number, integer and text key (array keys
+   * only when named, they can be large). A key a queried stream lacks is an
+   * INVALID_QUERY error.
+   */
+  readonly keys?: readonly string[];
+  /** Inclusive lower bound on the event's timestamp; none means from the first event. */
   readonly fromNs?: bigint;
-  /** Exclusive upper bound, so consecutive ranges [a, b), [b, c) never return a reading twice. */
+  /** Exclusive upper bound, so consecutive ranges [a, b), [b, c) never return an event twice. */
   readonly toNs?: bigint;
   /**
-   * When a series has more readings than this in the range, it comes back as at
-   * most this many time buckets instead of raw points. None: always raw points.
+   * When a stream has more events than this in the range, its number keys come
+   * back as at most this many time buckets (min, max, mean) instead of raw
+   * values (text and array keys cannot be bucketed: INVALID_QUERY). None:
+   * always raw.
    */
   readonly maxPoints?: number;
 }
 
-/** A reading as stored. NaN comes back as NaN (SQLite holds it as NULL), -0 may come back as 0. */
-export interface RawPoint {
-  readonly timestampNs: bigint;
-  readonly seq: number;
-  readonly value: number;
+/** Bucketed values of one number key: min, max and mean per bucket (NaN where every value was NaN). */
+export interface BucketColumn {
+  readonly min: readonly number[];
+  readonly max: readonly number[];
+  readonly mean: readonly number[];
 }
 
-/**
- * The readings of one series in [timestampNs, timestampNs + bucketNs). NaN readings
- * count in `count` but not in min/max/mean, which are NaN when all of them are NaN.
- */
-export interface BucketPoint {
-  /** The start of the bucket. */
-  readonly timestampNs: bigint;
-  readonly min: number;
-  readonly max: number;
-  readonly mean: number;
-  readonly count: number;
+/** The events of one stream in the queried range, in columns, ordered by time (then seq). */
+export type StreamData = {
+  readonly stream: string;
+  readonly descriptorId: string;
+  /** The descriptors of the returned keys (units, dtype). */
+  readonly dataKeys: Readonly<Record<string, DataKey>>;
+  /** The descriptor's flag bits, to read `flags`. */
+  readonly flagBits: Readonly<Record<string, number>>;
+  /** Events in the range. */
+  readonly total: number;
+} & (
+  | {
+      readonly downsampled: false;
+      readonly seq: readonly number[];
+      readonly timestampsNs: readonly bigint[];
+      readonly flags: readonly number[];
+      /** Values by key, one per event; NaN comes back as NaN, -0 may come back as 0. */
+      readonly data: Readonly<Record<string, readonly EventValue[]>>;
+    }
+  | {
+      readonly downsampled: true;
+      /** Width of every bucket; buckets start at the first event in the range, empty ones are left out. */
+      readonly bucketNs: bigint;
+      /** The start of each bucket. */
+      readonly timestampsNs: readonly bigint[];
+      /** Events in each bucket. */
+      readonly count: readonly number[];
+      /** The flags of each bucket's events, OR-ed. */
+      readonly flags: readonly number[];
+      readonly data: Readonly<Record<string, BucketColumn>>;
+    }
+);
+
+/** A query for every event of one stream, delivered page by page (exports of any size). */
+export interface EventPagesQuery {
+  readonly runId: string;
+  readonly stream: string;
+  /** As in EventQuery: none means every number, integer and text key. */
+  readonly keys?: readonly string[];
+  readonly fromNs?: bigint;
+  readonly toNs?: bigint;
+  /** Events per page (default 5000). */
+  readonly pageSize?: number;
 }
 
-/** The readings of one series in the queried range, ordered by time (then seq). */
-export type SeriesData = SeriesKey &
-  (
-    | { readonly downsampled: false; readonly points: readonly RawPoint[] }
-    | {
-        readonly downsampled: true;
-        /** Width of every bucket; buckets start at the first reading in the range, empty ones are left out. */
-        readonly bucketNs: bigint;
-        /** Readings in the range, across all buckets. */
-        readonly total: number;
-        readonly points: readonly BucketPoint[];
-      }
-  );
+/** Consecutive events of one stream, in columns. */
+export interface EventRows {
+  readonly seq: readonly number[];
+  readonly timestampsNs: readonly bigint[];
+  readonly flags: readonly number[];
+  readonly data: Readonly<Record<string, readonly EventValue[]>>;
+}
 
 /**
  * Where documents are kept: the embedded SQLite store now, InfluxDB later, with
@@ -96,17 +125,25 @@ export interface DocumentStore {
   /**
    * Stores a batch atomically: all of it or, on rejection (a StoreError), none
    * of it. A run-start must come before (or earlier in the batch than) the
-   * other documents of its run. Appending the same batch again is harmless,
-   * so a spool may replay what it is unsure about.
+   * other documents of its run, a descriptor before its events. Appending the
+   * same batch again is harmless, so a spool may replay what it is unsure about.
    */
   append(docs: readonly StoredDocument[]): Promise<void>;
   /** Newest first. */
   listRuns(): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunRecord | null>;
-  /** Series of the run matching the filters, ordered by instrument, quantity, unit. */
-  queryReadings(query: ReadingQuery): Promise<SeriesData[]>;
-  listSeries(runId: string): Promise<SeriesInfo[]>;
+  /** The run's streams with their descriptors, ordered by name. */
+  listStreams(runId: string): Promise<StreamInfo[]>;
+  /** Streams of the run matching the query, ordered by name. */
+  queryEvents(query: EventQuery): Promise<StreamData[]>;
+  /**
+   * Every event of one stream in the range, page by page, without holding
+   * the store between pages (writes go on while an export streams).
+   */
+  eventPages(query: EventPagesQuery): AsyncIterable<EventRows>;
   /** Ordered by index, then time. Bigints inside results come back as decimal strings. */
   listFits(runId: string, method?: string): Promise<FitResult[]>;
+  /** The latest lab time the store has seen (runs, events, fits), or null when empty. */
+  latestTimestampNs(): Promise<bigint | null>;
   close(): Promise<void>;
 }

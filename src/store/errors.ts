@@ -1,20 +1,28 @@
 import { OperandoError } from '../core/errors.js';
 
-export type StoreErrorCode =
+export const STORE_ERROR_CODES = [
   /** The database could not be opened as promised (e.g. WAL refused by the file system). */
-  | 'OPEN_FAILED'
-  /** The database was written by a newer operando: refusing to guess at its schema. */
-  | 'SCHEMA_TOO_NEW'
+  'OPEN_FAILED',
+  /** The database has another schema version than this operando's: refusing to misread it. */
+  'SCHEMA_MISMATCH',
+  /** The file is another application's SQLite database. */
+  'NOT_A_STORE',
   /** The store or writer was closed before the call. */
-  | 'CLOSED'
+  'CLOSED',
   /** A document names a run whose run-start the store has never seen. */
-  | 'UNKNOWN_RUN'
+  'UNKNOWN_RUN',
+  /** An event names a descriptor the store has never seen, or a query a stream the run does not have. */
+  'UNKNOWN_STREAM',
   /** The backend rejected a batch; nothing of the batch is stored. */
-  | 'WRITE_FAILED'
+  'WRITE_FAILED',
   /** A query the store cannot answer (e.g. maxPoints < 1). */
-  | 'INVALID_QUERY'
+  'INVALID_QUERY',
+  /** The file holds something the store cannot have written (an event without its array): it is damaged. */
+  'CORRUPT',
   /** The writer's bounded queue was full: the batch was refused, not stored. */
-  | 'QUEUE_FULL';
+  'QUEUE_FULL',
+] as const;
+export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
 /** Errors of the store layer: the document stores and the store writer. */
 export class StoreError extends OperandoError<StoreErrorCode> {}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runStart, runStop, sequenceReading, tempDir } from '../../tests/support/store-fixtures.js';
+import { DC_STREAM, descriptor, runStart, runStop, sequenceEvent, tempDir } from '../../tests/support/store-fixtures.js';
 import { DocumentBus } from '../core/bus.js';
 import { ScaledClock } from '../core/clock.js';
 import type { Progress } from '../core/documents.js';
@@ -20,14 +20,16 @@ function interceptAppend(inner: SqliteDocumentStore, before: (docs: readonly Sto
     },
     listRuns: () => inner.listRuns(),
     getRun: (runId) => inner.getRun(runId),
-    queryReadings: (q) => inner.queryReadings(q),
-    listSeries: (runId) => inner.listSeries(runId),
+    listStreams: (runId) => inner.listStreams(runId),
+    queryEvents: (q) => inner.queryEvents(q),
+    eventPages: (q) => inner.eventPages(q),
+    latestTimestampNs: () => inner.latestTimestampNs(),
     listFits: (runId, method) => inner.listFits(runId, method),
     close: () => inner.close(),
   };
 }
 
-const stored = async (store: DocumentStore, runId: string) => (await store.listSeries(runId)).reduce((n, s) => n + s.count, 0);
+const stored = async (store: DocumentStore, runId: string) => (await store.listStreams(runId)).reduce((n, s) => n + s.count, 0);
 
 describe('StoreWriter', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -55,21 +57,22 @@ describe('StoreWriter', () => {
     return { writer, commits, failures };
   }
 
-  it.each([0, 1, 120, 249, 250, 400])('commits a reading published %i ms after start within 250 ms, not one by one', async (offsetMs) => {
+  it.each([0, 1, 120, 249, 250, 400])('commits an event published %i ms after start within 250 ms, not one by one', async (offsetMs) => {
     const { writer, commits } = writerOn(store);
     bus.publish(runStart('r1'));
     await vi.advanceTimersByTimeAsync(offsetMs);
     expect(commits).toHaveLength(1);
-    bus.publish(sequenceReading('r1', 0));
+    bus.publish(descriptor('r1'));
+    bus.publish(sequenceEvent('r1', 1));
     await vi.advanceTimersByTimeAsync(0);
     expect(commits).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(250);
-    expect(commits[1]).toEqual({ documents: 1, lastSeqByRun: { r1: 0 } });
+    expect(commits[1]).toEqual({ documents: 2, lastSeq: { r1: { [DC_STREAM]: 1 } } });
     expect(await stored(store, 'r1')).toBe(1);
     await writer.close();
   });
 
-  it('commits every reading within 250 ms of lab time of its publication, whatever the schedule', async () => {
+  it('commits every event within 250 ms of lab time of its publication, whatever the schedule', async () => {
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 8 }), async (gapsMs, maxBatch) => {
@@ -80,21 +83,22 @@ describe('StoreWriter', () => {
         const runId = `run-${++runs}`;
         const committedAtNs: Array<{ lastSeq: number; atNs: bigint }> = [];
         writer.committed$.subscribe((c) => {
-          const lastSeq = c.lastSeqByRun[runId];
+          const lastSeq = c.lastSeq[runId]?.[DC_STREAM];
           if (lastSeq !== undefined) committedAtNs.push({ lastSeq, atNs: clock.nowNs() });
         });
         bus.publish(runStart(runId, clock.nowNs()));
+        bus.publish(descriptor(runId));
         const published = [];
-        for (const [seq, gapMs] of gapsMs.entries()) {
+        for (const [i, gapMs] of gapsMs.entries()) {
           await vi.advanceTimersByTimeAsync(gapMs);
-          published.push({ ...sequenceReading(runId, seq), timestampNs: clock.nowNs() });
+          published.push({ ...sequenceEvent(runId, i + 1), timestampNs: clock.nowNs() });
           bus.publish(published.at(-1)!);
         }
         await vi.advanceTimersByTimeAsync(250);
-        for (const reading of published) {
-          const commit = committedAtNs.find((c) => c.lastSeq >= reading.seq);
-          expect(commit, `reading ${reading.seq} committed`).toBeDefined();
-          expect(commit!.atNs - reading.timestampNs).toBeLessThanOrEqual(250_000_000n);
+        for (const event of published) {
+          const commit = committedAtNs.find((c) => c.lastSeq >= event.seq);
+          expect(commit, `event ${event.seq} committed`).toBeDefined();
+          expect(commit!.atNs - event.timestampNs).toBeLessThanOrEqual(250_000_000n);
         }
         expect(await stored(store, runId)).toBe(gapsMs.length);
         await writer.close();
@@ -103,29 +107,31 @@ describe('StoreWriter', () => {
     );
   });
 
-  it('commits run-start at once, and run-stop at once with the readings before it in one batch', async () => {
+  it('commits run-start at once, and run-stop at once with the events before it in one batch', async () => {
     const { writer, commits } = writerOn(store);
     bus.publish(runStart('r1'));
     await vi.advanceTimersByTimeAsync(0);
-    expect(commits).toEqual([{ documents: 1, lastSeqByRun: {} }]);
+    expect(commits).toEqual([{ documents: 1, lastSeq: {} }]);
     expect((await store.listRuns()).map((r) => r.runId)).toEqual(['r1']);
 
-    for (let seq = 0; seq < 3; seq++) bus.publish(sequenceReading('r1', seq));
-    bus.publish(runStop('r1', 3));
+    bus.publish(descriptor('r1'));
+    for (let seq = 1; seq <= 3; seq++) bus.publish(sequenceEvent('r1', seq));
+    bus.publish(runStop('r1', { [DC_STREAM]: 3 }));
     await vi.advanceTimersByTimeAsync(0);
-    expect(commits[1]).toEqual({ documents: 4, lastSeqByRun: { r1: 2 } });
-    expect(await store.getRun('r1')).toMatchObject({ exitStatus: 'success', readings: 3 });
+    expect(commits[1]).toEqual({ documents: 5, lastSeq: { r1: { [DC_STREAM]: 3 } } });
+    expect(await store.getRun('r1')).toMatchObject({ exitStatus: 'success', events: 3 });
     await writer.close();
   });
 
   it('commits a full batch at once and keeps the rest for the window', async () => {
     const { writer, commits } = writerOn(store, { maxBatch: 5 });
     bus.publish(runStart('r1'));
-    for (let seq = 0; seq < 12; seq++) bus.publish(sequenceReading('r1', seq));
+    bus.publish(descriptor('r1'));
+    for (let seq = 1; seq <= 12; seq++) bus.publish(sequenceEvent('r1', seq));
     await vi.advanceTimersByTimeAsync(0);
-    expect(commits.map((c) => c.lastSeqByRun.r1)).toEqual([undefined, 4, 9]);
+    expect(commits.map((c) => c.lastSeq.r1?.[DC_STREAM])).toEqual([undefined, 4, 9]);
     await vi.advanceTimersByTimeAsync(250);
-    expect(commits.map((c) => c.documents)).toEqual([1, 5, 5, 2]);
+    expect(commits.map((c) => c.documents)).toEqual([1, 5, 5, 3]);
     await writer.close();
   });
 
@@ -140,19 +146,20 @@ describe('StoreWriter', () => {
   it('commits the tail on flush() and close() without waiting for the window, and sees nothing after close', async () => {
     const { writer, commits } = writerOn(store);
     bus.publish(runStart('r1'));
-    for (let seq = 0; seq < 4; seq++) bus.publish(sequenceReading('r1', seq));
+    bus.publish(descriptor('r1'));
+    for (let seq = 1; seq <= 4; seq++) bus.publish(sequenceEvent('r1', seq));
     await writer.flush();
     expect(await stored(store, 'r1')).toBe(4);
-    for (let seq = 4; seq < 7; seq++) bus.publish(sequenceReading('r1', seq));
+    for (let seq = 5; seq <= 7; seq++) bus.publish(sequenceEvent('r1', seq));
 
     let completed = false;
     writer.committed$.subscribe({ complete: () => (completed = true) });
-    expect(await writer.close()).toEqual({ committed: 8, failed: 0, dropped: 0 });
+    expect(await writer.close()).toEqual({ committed: 9, failed: 0, dropped: 0 });
     expect(await stored(store, 'r1')).toBe(7);
-    expect(commits.at(-1)?.lastSeqByRun).toEqual({ r1: 6 });
+    expect(commits.at(-1)?.lastSeq).toEqual({ r1: { [DC_STREAM]: 7 } });
     expect(completed).toBe(true);
 
-    bus.publish(sequenceReading('r1', 7));
+    bus.publish(sequenceEvent('r1', 8));
     await vi.advanceTimersByTimeAsync(1_000);
     expect(await stored(store, 'r1')).toBe(7);
   });
@@ -160,11 +167,12 @@ describe('StoreWriter', () => {
   it('commits the tail when the bus closes', async () => {
     const { writer } = writerOn(store);
     bus.publish(runStart('r1'));
-    bus.publish(sequenceReading('r1', 0));
+    bus.publish(descriptor('r1'));
+    bus.publish(sequenceEvent('r1', 1));
     bus.close();
     await vi.advanceTimersByTimeAsync(0);
     expect(await stored(store, 'r1')).toBe(1);
-    expect(await writer.close()).toEqual({ committed: 2, failed: 0, dropped: 0 });
+    expect(await writer.close()).toEqual({ committed: 3, failed: 0, dropped: 0 });
   });
 
   it('reports a failed write with its runs and seqs, and goes on with the next batch', async () => {
@@ -177,23 +185,24 @@ describe('StoreWriter', () => {
     });
     const { writer, failures } = writerOn(flaky);
     bus.publish(runStart('r1'));
-    await vi.advanceTimersByTimeAsync(0);
+    bus.publish(descriptor('r1'));
+    await vi.advanceTimersByTimeAsync(250);
     failNext = true;
-    bus.publish(sequenceReading('r1', 0));
-    bus.publish(sequenceReading('r1', 1));
+    bus.publish(sequenceEvent('r1', 1));
+    bus.publish(sequenceEvent('r1', 2));
     await vi.advanceTimersByTimeAsync(250);
     expect(failures).toHaveLength(1);
     expect(isStoreError(failures[0], 'WRITE_FAILED')).toBe(true);
-    expect(failures[0]?.context).toMatchObject({ documents: 2, runIds: ['r1'], lastSeqByRun: { r1: 1 } });
+    expect(failures[0]?.context).toMatchObject({ documents: 2, runIds: ['r1'], lastSeq: { r1: { [DC_STREAM]: 2 } } });
 
-    bus.publish(sequenceReading('r1', 2));
-    expect(await writer.close()).toEqual({ committed: 2, failed: 2, dropped: 0 });
+    bus.publish(sequenceEvent('r1', 3));
+    expect(await writer.close()).toEqual({ committed: 3, failed: 2, dropped: 0 });
     expect(await stored(store, 'r1')).toBe(1);
   });
 
-  it('passes the store code through, e.g. UNKNOWN_RUN for readings of a run never started', async () => {
+  it('passes the store code through, e.g. UNKNOWN_RUN for a stream of a run never started', async () => {
     const { writer, failures } = writerOn(store);
-    bus.publish(sequenceReading('never-started', 0));
+    bus.publish(descriptor('never-started'));
     await writer.flush();
     expect(failures.map((e) => e.code)).toEqual(['UNKNOWN_RUN']);
     await writer.close();
@@ -205,17 +214,18 @@ describe('StoreWriter', () => {
     const slow = interceptAppend(store, () => held);
     const { writer, failures } = writerOn(slow, { maxBatch: 10, maxQueued: 20 });
     bus.publish(runStart('r1'));
-    for (let seq = 0; seq < 40; seq++) bus.publish(sequenceReading('r1', seq));
+    bus.publish(descriptor('r1'));
+    for (let seq = 1; seq <= 39; seq++) bus.publish(sequenceEvent('r1', seq));
     await vi.advanceTimersByTimeAsync(0);
-    // Queued: run-start (1) and readings 0-9 (10); the batches 10-19, 20-29 and 30-39 would exceed 20.
-    expect(failures.map((e) => [e.code, e.context.lastSeqByRun])).toEqual([
-      ['QUEUE_FULL', { r1: 19 }],
-      ['QUEUE_FULL', { r1: 29 }],
-      ['QUEUE_FULL', { r1: 39 }],
+    // Queued: run-start (1), then the descriptor and events 1-9 (10); the batches 10-19, 20-29 and 30-39 would exceed 20.
+    expect(failures.map((e) => [e.code, e.context.lastSeq])).toEqual([
+      ['QUEUE_FULL', { r1: { [DC_STREAM]: 19 } }],
+      ['QUEUE_FULL', { r1: { [DC_STREAM]: 29 } }],
+      ['QUEUE_FULL', { r1: { [DC_STREAM]: 39 } }],
     ]);
     release();
     expect(await writer.close()).toEqual({ committed: 11, failed: 0, dropped: 30 });
-    expect(await stored(store, 'r1')).toBe(10);
+    expect(await stored(store, 'r1')).toBe(9);
   });
 
   it('refuses options that would make the queue unbounded or useless', () => {

@@ -21,11 +21,11 @@ export interface StoreWriterOptions {
 export interface CommittedBatch {
   readonly documents: number;
   /**
-   * The highest reading seq of each run in the batch. Batches commit in
-   * publication order, so unless failures$ reported a batch of that run, all
-   * its readings up to this seq are stored.
+   * The highest event seq of each stream in the batch, by run then stream.
+   * Batches commit in publication order, so unless failures$ reported a batch
+   * of that run, all the stream's events up to this seq are stored.
    */
-  readonly lastSeqByRun: Readonly<Record<string, number>>;
+  readonly lastSeq: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /** Documents by fate since the writer started. */
@@ -156,7 +156,7 @@ export class StoreWriter {
       this.queued -= batch.length;
     }
     this.stats = { ...this.stats, committed: this.stats.committed + batch.length };
-    this.committedSubject.next({ documents: batch.length, lastSeqByRun: lastSeqByRun(batch) });
+    this.committedSubject.next({ documents: batch.length, lastSeq: lastSeq(batch) });
   }
 
   private report(error: StoreError): void {
@@ -165,13 +165,17 @@ export class StoreWriter {
   }
 }
 
-function lastSeqByRun(batch: readonly StoredDocument[]): Record<string, number> {
-  const last: Record<string, number> = {};
-  for (const doc of batch) if (doc.kind === 'reading') last[doc.runId] = Math.max(last[doc.runId] ?? -1, doc.seq);
+function lastSeq(batch: readonly StoredDocument[]): Record<string, Record<string, number>> {
+  const last: Record<string, Record<string, number>> = {};
+  for (const doc of batch) {
+    if (doc.kind !== 'event') continue;
+    const streams = (last[doc.runId] ??= {});
+    streams[doc.stream] = Math.max(streams[doc.stream] ?? 0, doc.seq);
+  }
   return last;
 }
 
 /** What a lost batch held, for the report. */
-function describe(batch: readonly StoredDocument[]): { documents: number; runIds: string[]; lastSeqByRun: Record<string, number> } {
-  return { documents: batch.length, runIds: [...new Set(batch.map((d) => d.runId))], lastSeqByRun: lastSeqByRun(batch) };
+function describe(batch: readonly StoredDocument[]): { documents: number; runIds: string[]; lastSeq: Record<string, Record<string, number>> } {
+  return { documents: batch.length, runIds: [...new Set(batch.map((d) => d.runId))], lastSeq: lastSeq(batch) };
 }

@@ -1,21 +1,23 @@
 import type { Observable } from 'rxjs';
 import { OperandoError } from '../core/errors.js';
 
-export type TransportErrorCode =
+export const TRANSPORT_ERROR_CODES = [
   /** The URL names no transport, or has a bad or unknown parameter. */
-  | 'BAD_URL'
+  'BAD_URL',
   /** The port or socket could not be opened (missing device, refused, timed out). */
-  | 'OPEN_FAILED'
+  'OPEN_FAILED',
   /** The link was lost: peer closed, socket error, serial device gone, socat killed. */
-  | 'DISCONNECTED'
+  'DISCONNECTED',
   /** The operation was given up on purpose: close() was called, or an AbortSignal fired. */
-  | 'CANCELED'
+  'CANCELED',
   /** No reply within the time allowed (request helper). */
-  | 'TIMEOUT'
+  'TIMEOUT',
   /** write() on a transport that is not open yet. */
-  | 'WRITE_FAILED'
+  'WRITE_FAILED',
   /** Too many transactions already wait for the line (the queue is bounded). */
-  | 'BUSY';
+  'BUSY',
+] as const;
+export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[number];
 
 export class TransportError extends OperandoError<TransportErrorCode> {}
 

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCell, type InsertionCellParameters } from '../../simulators/potentiostat/cell/index.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/operando.js', import.meta.url));
@@ -56,22 +55,20 @@ instruments:
       '--pulses', '3', '--sample-interval', '2 s', '--rest-sample-interval', '1 min', '--initial-rest', '1 h', '--json',
     );
     expect(gitt.code).toBe(0);
-    const result = JSON.parse(gitt.stdout) as { runId: string; exitStatus: string; pulses: Array<{ diffusionCm2PerS: number }> };
+    const result = JSON.parse(gitt.stdout) as { runId: string; exitStatus: string; events: Record<string, number>; pulses: Array<{ diffusionCm2PerS: number }> };
     expect(result.exitStatus).toBe('success');
     expect(result.pulses).toHaveLength(3);
 
-    // Export the stored run as the CSV a user would hand to analyze gitt.
-    const store = await openSqliteStore(path.join(dir, 'lab.db'));
-    const run = (await store.getRun(result.runId))!;
-    const series = await store.queryReadings({ runId: result.runId, instrument: 'pstat1' });
-    await store.close();
-    const currentAt = new Map<bigint, number>();
-    for (const s of series) if (s.quantity === 'current' && !s.downsampled) for (const p of s.points) currentAt.set(p.timestampNs, p.value);
-    const potential = series.find((s) => s.quantity === 'potential')!;
-    if (potential.downsampled) throw new Error('expected raw points');
-    const rows = potential.points.map((p) => `${Number(p.timestampNs - run.startNs) / 1e9},${p.value},${currentAt.get(p.timestampNs) ?? 0}`);
-    await writeFile(path.join(dir, 'gitt.csv'), `time_s,voltage_v,current_a\n${rows.join('\n')}\n`);
-    await writeFile(path.join(dir, 'params.json'), JSON.stringify({ particleRadiusCm: truth.particleRadiusCm }));
+    // Export the stored run's DC stream as the CSV a user hands to analyze gitt, as it is.
+    const exported = await operando('export', '--config', labFile, '--run', result.runId, '--stream', 'pstat1.dc', '--out', path.join(dir, 'gitt.csv'));
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toMatch(/^operando: \d+ events of pstat1\.dc \(run [0-9a-f-]+\) written to /);
+    const csv = await readFile(path.join(dir, 'gitt.csv'), 'utf8');
+    expect(csv.slice(0, csv.indexOf('\n'))).toBe('time_s,potential_V,current_A,flags,seq,timestamp_ns');
+    expect(csv.trim().split('\n')).toHaveLength(result.events['pstat1.dc']! + 1);
+    // The sample as the lab file's simulated cell gives it (the live fit uses the same).
+    const { massG, molarMassGPerMol, molarVolumeCm3PerMol, areaCm2 } = truth;
+    await writeFile(path.join(dir, 'params.json'), JSON.stringify({ massG, molarMassGPerMol, molarVolumeCm3PerMol, areaCm2 }));
 
     const analysis = await operando('analyze', 'gitt', path.join(dir, 'gitt.csv'), '--params', path.join(dir, 'params.json'), '--json');
     expect(analysis.code).toBe(0);
@@ -84,21 +81,35 @@ instruments:
     pulses.forEach((p, k) => {
       expect(p.diffusionCm2PerS! / truth.diffusionCm2PerS).toBeGreaterThan(0.7);
       expect(p.diffusionCm2PerS! / truth.diffusionCm2PerS).toBeLessThan(1.3);
-      // Offline and live analyses are one implementation: the same data give the same D.
-      expect(p.diffusionCm2PerS).toBeCloseTo(result.pulses[k]!.diffusionCm2PerS, 15);
+      // Offline and live analyses are one implementation: the exported data give the live D, to the last bit.
+      expect(p.diffusionCm2PerS).toBe(result.pulses[k]!.diffusionCm2PerS);
     });
   });
 
   it('runs an EIS sweep on the simulated pellet and prints the fit as JSON', async () => {
     const eis = await operando('run', 'eis', '--config', labFile, '--instrument', 'pstat2', '--start', '1 MHz', '--end', '10 Hz', '--points-per-decade', '6', '--circuit', 'p(R1,CPE1)-p(R2,CPE2)-CPE3', '--json');
     expect(eis.code).toBe(0);
-    const out = JSON.parse(eis.stdout) as { exitStatus: string; sweeps: Array<{ ok: boolean; conductivitySPerCm: number; kk: { pass: boolean } }> };
+    const out = JSON.parse(eis.stdout) as {
+      exitStatus: string;
+      sweeps: Array<{ ok: boolean; conductivitySPerCm: number; kk: { pass: boolean }; points: number; parameters: Record<string, { value: number }> }>;
+    };
     expect(out.exitStatus).toBe('success');
     expect(out.sweeps).toHaveLength(1);
     const [sweep] = out.sweeps;
     expect(sweep).toMatchObject({ ok: true, kk: { pass: true } });
     const pellet = createCell('LAGP-pellet');
     expect(sweep!.conductivitySPerCm / pellet.trueConductivitySPerCm()).toBeCloseTo(1, 1);
+
+    // The sweep exported as CSV is a file analyze eis reads as it is, with the live fit's result.
+    const exported = await operando('export', '--config', labFile, '--run', 'latest', '--stream', 'pstat2.eis', '--out', path.join(dir, 'sweep.csv'));
+    expect(exported.code).toBe(0);
+    const csv = await readFile(path.join(dir, 'sweep.csv'), 'utf8');
+    expect(csv.slice(0, csv.indexOf('\n'))).toBe('time_s,frequency_Hz,z_re_ohm,z_im_ohm,sweep,flags,seq,timestamp_ns');
+    const offline = await operando('analyze', 'eis', path.join(dir, 'sweep.csv'), '--circuit', 'p(R1,CPE1)-p(R2,CPE2)-CPE3', '--weighting', 'modulus', '--json');
+    expect(offline.code).toBe(0);
+    const fit = JSON.parse(offline.stdout) as { points: number; parameters: Record<string, { value: number }> };
+    expect(fit.points).toBe(out.sweeps[0]!.points);
+    expect(fit.parameters.R1!.value / out.sweeps[0]!.parameters.R1!.value).toBeCloseTo(1, 3);
   });
 
   it('runs a galvanostatic sweep with --mode galvanostatic and a current amplitude', async () => {

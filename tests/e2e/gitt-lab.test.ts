@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { InsertionCellParameters } from '../../simulators/potentiostat/cell/index.js';
+import { analyzeGitt } from '../../src/analysis/gitt/index.js';
+import { totalEvents } from '../../src/core/documents.js';
+import { parseElectrochemSeries } from '../../src/io/electrochem-series.js';
+import { potentiostatSimulatorOf } from '../../src/kinds/potentiostat/simulator.js';
 import { OPERATOR_TOKEN, startTestLab, VIEWER_TOKEN, type LabFixture } from '../support/lab-fixture.js';
 
 /**
@@ -24,6 +28,7 @@ describe('GITT on the simulated lab, end to end', () => {
   let runId: string;
   const wsDocuments: Array<Record<string, unknown>> = [];
   let trueDiffusionCm2PerS: number;
+  const viewer = { authorization: `Bearer ${VIEWER_TOKEN}` };
 
   beforeAll(async () => {
     fixture = await startTestLab(
@@ -39,9 +44,7 @@ instruments:
 `,
       { timeScale: 20000 },
     );
-    const sim = fixture.lab.simulators[0]!;
-    if (sim.kind !== 'potentiostat') throw new Error('expected the potentiostat simulator');
-    const cell = sim.simulator.cell.parameters as InsertionCellParameters;
+    const cell = potentiostatSimulatorOf(fixture.lab.simulators[0]!).cell.parameters as InsertionCellParameters;
     trueDiffusionCm2PerS = cell.diffusionCm2PerS;
     // Discharge (Li in, x up) by 0.01 per 2-min pulse.
     const currentA = -(0.01 * cell.capacityPerUnitXMAh * 3.6) / 120;
@@ -92,17 +95,24 @@ instruments:
   });
 
   it('completes all pulses and leaves the cell off', async () => {
-    const res = await fetch(`${fixture.lab.url}/api/runs/${runId}`, { headers: { authorization: `Bearer ${VIEWER_TOKEN}` } });
+    const res = await fetch(`${fixture.lab.url}/api/runs/${runId}`, { headers: viewer });
     const run = (await res.json()) as Record<string, unknown>;
     expect(run).toMatchObject({ exitStatus: 'success', reason: 'completed' });
-    const sim = fixture.lab.simulators[0]!;
-    if (sim.kind === "potentiostat") expect(sim.simulator.status().cellOn).toBe(false);
+    expect(potentiostatSimulatorOf(fixture.lab.simulators[0]!).status().cellOn).toBe(false);
   });
 
-  it('stores every reading the run published', async () => {
+  it('stores every event the run published, in one self-describing DC stream', async () => {
     const run = await fixture.lab.store.getRun(runId);
-    expect(run?.stop?.readings).toBeGreaterThan(1000);
-    expect(run?.readings).toBe(run?.stop?.readings);
+    expect(Object.keys(run!.stop!.events)).toEqual(['pstat1.dc']);
+    expect(run!.stop!.events['pstat1.dc']).toBeGreaterThan(1000);
+    expect(run!.events).toBe(totalEvents(run!.stop!.events));
+    const [stream] = await fixture.lab.store.listStreams(runId);
+    expect(stream!.descriptor).toMatchObject({
+      stream: 'pstat1.dc',
+      dataKeys: { potential: { unit: 'V', source: 'pstat1', nativeQuantity: expect.stringMatching(/^MethodSCRIPT ab/) }, current: { unit: 'A' } },
+      flags: { overload: 2 },
+      configuration: { pstat1: { driver: 'methodscript', limits: { maxV: 4 }, identity: { device: expect.any(String) } } },
+    });
   });
 
   it('fits D after every pulse within 30% of the simulated D', async () => {
@@ -119,27 +129,43 @@ instruments:
     }
   });
 
-  it('streamed readings, progress with pulse k of n, and every fit over the WebSocket', () => {
+  it('streamed the descriptor, event pages, progress with pulse k of n, and every fit over the WebSocket', () => {
     const kinds = new Set(wsDocuments.map((d) => d.kind));
-    expect(kinds).toEqual(new Set(['run-start', 'reading', 'progress', 'fit', 'run-stop']));
+    expect(kinds).toEqual(new Set(['run-start', 'descriptor', 'event-page', 'progress', 'fit', 'run-stop']));
+    const pages = wsDocuments.filter((d) => d.kind === 'event-page') as Array<{ seq: number[] }>;
+    // Every event of the stream came over the socket, in order, once.
+    expect(pages.flatMap((p) => p.seq)).toEqual(Array.from({ length: pages.reduce((n, p) => n + p.seq.length, 0) }, (_, i) => i + 1));
     const messages = wsDocuments.filter((d) => d.kind === 'progress').map((d) => d.message as string);
     expect(messages.filter((m) => /^pulse \d+ of 10:/.test(m))).toHaveLength(10);
     expect(wsDocuments.filter((d) => d.kind === 'fit' && d.method === 'gitt')).toHaveLength(10);
     expect(wsDocuments.filter((d) => d.kind === 'progress').every((d) => d.etaS === null || (d.etaS as number) >= 0)).toBe(true);
   });
 
-  it('serves the run data downsampled and as CSV', async () => {
-    const res = await fetch(`${fixture.lab.url}/api/runs/${runId}/data?quantity=potential&maxPoints=500`, { headers: { authorization: `Bearer ${VIEWER_TOKEN}` } });
-    const body = (await res.json()) as { series: Array<{ points: unknown[] }> };
-    expect(body.series[0]).toMatchObject({ instrument: 'pstat1', quantity: 'potential', unit: 'V', downsampled: true });
-    expect(body.series[0]!.points.length).toBeLessThanOrEqual(500);
-    const csv = await fetch(`${fixture.lab.url}/api/runs/${runId}/data?quantity=current&format=csv&maxPoints=100000`, {
-      headers: { authorization: `Bearer ${VIEWER_TOKEN}` },
+  it('serves the stream downsampled as JSON', async () => {
+    const res = await fetch(`${fixture.lab.url}/api/runs/${runId}/data?stream=pstat1.dc&keys=potential&maxPoints=500`, { headers: viewer });
+    const [stream] = ((await res.json()) as { streams: Array<{ downsampled: boolean; timestampsNs: string[]; dataKeys: object }> }).streams;
+    expect(stream).toMatchObject({ downsampled: true, dataKeys: { potential: { unit: 'V' } } });
+    expect(stream!.timestampsNs.length).toBeLessThanOrEqual(500);
+  });
+
+  it('exports a CSV that the offline GITT analysis reads as it is, giving the live fit\'s D', async () => {
+    const csv = await fetch(`${fixture.lab.url}/api/runs/${runId}/data?stream=pstat1.dc&format=csv`, { headers: viewer });
+    expect(csv.status).toBe(200);
+    const text = await csv.text();
+    expect(text.slice(0, text.indexOf('\n'))).toBe('time_s,potential_V,current_A,flags,seq,timestamp_ns');
+    const series = parseElectrochemSeries(text, `${runId}.csv`);
+    const run = await fixture.lab.store.getRun(runId);
+    expect(series.timeS.length).toBe(run!.stop!.events['pstat1.dc']);
+    // The sample as the run recorded it (the simulated cell's mass, molar mass and volume, area).
+    const { massG, molarMassGPerMol, molarVolumeCm3PerMol, areaCm2 } = (run!.start.parameters as { sample: Record<string, number> }).sample;
+    const offline = analyzeGitt(series, { massG, molarMassGPerMol, molarVolumeCm3PerMol, areaCm2 });
+    const live = await fixture.lab.store.listFits(runId, 'gitt');
+    expect(offline.pulses.map((p) => p.index)).toEqual(live.map((f) => f.index));
+    offline.pulses.forEach((pulse, k) => {
+      // One implementation, the same data to the nanosecond and the last bit: the same D.
+      expect(pulse.diffusionCm2PerS).toBe(live[k]!.result.diffusionCm2PerS);
+      expect(pulse.esV).toBe(live[k]!.result.esV);
     });
-    const lines = (await csv.text()).trim().split('\n');
-    expect(lines[0]).toBe('instrument,quantity,unit,timestamp_ns,seq,value,min,max,mean,count');
-    const stored = (await fixture.lab.store.listSeries(runId)).find((s) => s.quantity === 'current')!;
-    expect(lines).toHaveLength(stored.count + 1);
   });
 });
 
@@ -181,8 +207,7 @@ instruments:
   });
 
   it('ends rests on the dV/dt criterion, pauses with the cell off, resumes, and aborts to open circuit', async () => {
-    const sim = fixture.lab.simulators[0]!;
-    if (sim.kind !== 'potentiostat') throw new Error('expected the potentiostat simulator');
+    const sim = potentiostatSimulatorOf(fixture.lab.simulators[0]!);
     const start = await fetch(`${fixture.lab.url}/api/runs`, {
       method: 'POST',
       headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
@@ -207,7 +232,7 @@ instruments:
 
     expect((await control(runId, 'pause')).status).toBe(200);
     await waitFor(progress('paused', 2));
-    expect(sim.simulator.status().cellOn).toBe(false);
+    expect(sim.status().cellOn).toBe(false);
     expect(fixture.lab.engine.get(runId)?.state).toBe('paused');
 
     expect((await control(runId, 'resume')).status).toBe(200);
@@ -216,7 +241,7 @@ instruments:
     const stop = await fixture.lab.engine.whenDone(runId);
     expect(stop.exitStatus).toBe('abort');
     expect(stop.reason).toMatch(/aborted by operator/);
-    expect(sim.simulator.status().cellOn).toBe(false);
+    expect(sim.status().cellOn).toBe(false);
     // Control of a finished run is refused as a conflict.
     expect((await control(runId, 'resume')).status).toBe(409);
   });
@@ -240,9 +265,8 @@ instruments:
     await fixture?.close();
   });
 
-  it('fails the run with the reason, marks the instrument disconnected, and keeps every reading that reached the service', async () => {
-    const sim = fixture.lab.simulators[0]!;
-    if (sim.kind !== 'potentiostat') throw new Error('expected the potentiostat simulator');
+  it('fails the run with the reason, marks the instrument disconnected, and keeps every event that reached the service', async () => {
+    const sim = potentiostatSimulatorOf(fixture.lab.simulators[0]!);
     const secondPulse = new Promise<void>((resolve) =>
       fixture.lab.bus.attach('wait-pulse-2', (d) => d.kind === 'progress' && d.phase === 'pulse' && d.step === 2 && resolve()),
     );
@@ -251,7 +275,7 @@ instruments:
       parameters: { instrument: 'pstat1', current: '-200 uA', pulse: '2 min', rest: { duration: '2 h' }, pulses: 10, sampleInterval: '2 s', restSampleInterval: '1 min', initialRest: '30 min' },
     });
     await secondPulse;
-    await sim.simulator.faults.drop();
+    await sim.faults.drop();
     const stop = await fixture.lab.engine.whenDone(info.runId);
     expect(stop.exitStatus).toBe('fail');
     expect(stop.reason).toMatch(/disconnect|closed|lost/i);
@@ -259,8 +283,8 @@ instruments:
     await fixture.lab.writer.flush();
     const run = await fixture.lab.store.getRun(info.runId);
     expect(run?.stop?.exitStatus).toBe('fail');
-    expect(run?.readings).toBe(stop.readings);
-    expect(stop.readings).toBeGreaterThan(0);
+    expect(run?.events).toBe(totalEvents(stop.events));
+    expect(totalEvents(stop.events)).toBeGreaterThan(0);
   });
 });
 

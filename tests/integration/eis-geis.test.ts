@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FitResult, Reading, RunStart } from '../../src/core/documents.js';
+import type { FitResult, RunStart } from '../../src/core/documents.js';
 import type { EisParametersInput } from '../../src/protocols/eis/eis-parameters.js';
 import { PELLET_CIRCUIT, startPelletEisBench, type PelletEisBench } from '../support/pellet-eis-bench.js';
 
@@ -27,7 +27,6 @@ describe('galvanostatic EIS of the simulated LAGP pellet over TCP', () => {
     circuit: PELLET_CIRCUIT,
     ...extra,
   });
-  const readings = (quantity: string) => bench.documents().filter((d): d is Reading => d.kind === 'reading' && d.quantity === quantity);
 
   it('streams the cell impedance point by point and fits the bulk conductivity of the pellet', async () => {
     const { runId } = bench.engine.start({ protocol: 'eis', parameters: geis() });
@@ -36,17 +35,15 @@ describe('galvanostatic EIS of the simulated LAGP pellet over TCP', () => {
     const start = bench.documents().find((d): d is RunStart => d.kind === 'run-start')!;
     expect(start.parameters).toMatchObject({ mode: 'galvanostatic', dcA: 0 });
     expect((start.parameters as { amplitudeA: number }).amplitudeA).toBeCloseTo(10e-6, 12);
-    // A current bias needs no OCP: the sweep starts at once, no rest readings.
-    expect(readings('potential')).toEqual([]);
-    const frequency = readings('frequency');
-    const zRe = readings('z_re');
-    const zIm = readings('z_im');
-    expect(frequency).toHaveLength(61);
+    // A current bias needs no OCP: the sweep starts at once, no rest samples.
+    expect(bench.events('dc')).toEqual([]);
+    const points = bench.events('eis');
+    expect(points).toHaveLength(61);
     const cell = bench.cell;
-    frequency.forEach((f, i) => {
-      const z = cell.impedance(f.value);
-      expect(Math.hypot(zRe[i]!.value - z.re, zIm[i]!.value - z.im) / Math.hypot(z.re, z.im)).toBeLessThan(0.015);
-    });
+    for (const { data } of points) {
+      const z = cell.impedance(data.frequency as number);
+      expect(Math.hypot((data.z_re as number) - z.re, (data.z_im as number) - z.im) / Math.hypot(z.re, z.im)).toBeLessThan(0.015);
+    }
 
     const fits = bench.documents().filter((d): d is FitResult => d.kind === 'fit' && d.method === 'eis');
     expect(fits).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nsToMs } from '../../src/core/clock.js';
-import type { FitResult, Progress, Reading } from '../../src/core/documents.js';
+import type { FitResult, Progress } from '../../src/core/documents.js';
 import type { EisParametersInput } from '../../src/protocols/eis/eis-parameters.js';
 import { PELLET_CIRCUIT, startPelletEisBench, type PelletEisBench } from '../support/pellet-eis-bench.js';
 
@@ -28,31 +28,30 @@ describe('EIS sweep of the simulated LAGP pellet over a pseudo-terminal', () => 
     circuit: PELLET_CIRCUIT,
     ...extra,
   });
-  const readings = (quantity: string) => bench.documents().filter((d): d is Reading => d.kind === 'reading' && d.quantity === quantity);
   const fits = () => bench.documents().filter((d): d is FitResult => d.kind === 'fit' && d.method === 'eis');
 
   it('streams each frequency point live and fits the sweep after it ends: bulk resistance and conductivity of the pellet', async () => {
     const { runId } = bench.engine.start({ protocol: 'eis', parameters: sweep() });
     expect((await bench.engine.whenDone(runId)).exitStatus).toBe('success');
 
-    const frequency = readings('frequency');
-    const zRe = readings('z_re');
-    const zIm = readings('z_im');
-    expect(frequency).toHaveLength(61);
-    expect(zRe).toHaveLength(61);
-    expect(zIm).toHaveLength(61);
-    expect(frequency[0]!.value).toBeCloseTo(1e6, -1);
-    expect(frequency.at(-1)!.value).toBeCloseTo(1, 6);
+    const points = bench.events('eis');
+    expect(points).toHaveLength(61);
+    expect(points.map((p) => p.seq)).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
+    const descriptor = bench.documents().find((d) => d.kind === 'descriptor' && d.stream === 'pellet.eis');
+    expect(descriptor).toMatchObject({ dataKeys: { frequency: { unit: 'Hz' }, z_re: { unit: 'ohm' }, z_im: { unit: 'ohm' }, sweep: { dtype: 'integer' } } });
+    expect(points[0]!.data.frequency).toBeCloseTo(1e6, -1);
+    expect(points.at(-1)!.data.frequency).toBeCloseTo(1, 6);
     const cell = bench.cell;
-    frequency.forEach((f, i) => {
-      // One timestamp per point; Z within a percent of the cell's (the noise is 0.04 % of |Z| at 50 mV).
-      expect(zRe[i]!.timestampNs).toBe(f.timestampNs);
-      const z = cell.impedance(f.value);
-      expect(Math.hypot(zRe[i]!.value - z.re, zIm[i]!.value - z.im) / Math.hypot(z.re, z.im)).toBeLessThan(0.01);
-    });
+    for (const { data, flags } of points) {
+      // Each point carries its frequency, Z' and Z'' together; Z within a percent of the cell's (the noise is 0.04 % of |Z| at 50 mV).
+      const z = cell.impedance(data.frequency as number);
+      expect(Math.hypot((data.z_re as number) - z.re, (data.z_im as number) - z.im) / Math.hypot(z.re, z.im)).toBeLessThan(0.01);
+      expect(data.sweep).toBe(1);
+      expect(flags).toBe(0);
+    }
     // Live: the first point reached the bus before the last one was measured.
-    const receivedFirstMs = bench.recorded.find((d) => d.doc === frequency[0])!.receivedMs;
-    expect(receivedFirstMs).toBeLessThan(nsToMs(frequency.at(-1)!.timestampNs));
+    const receivedFirstMs = bench.recorded.find((d) => d.doc === points[0])!.receivedMs;
+    expect(receivedFirstMs).toBeLessThan(nsToMs(points.at(-1)!.timestampNs));
     // The sweep index travels in the progress documents.
     const progress = bench.documents().filter((d): d is Progress => d.kind === 'progress');
     expect(progress.filter((p) => p.phase.startsWith('eis-sweep')).map((p) => [p.phase, p.step])).toEqual([
@@ -60,7 +59,7 @@ describe('EIS sweep of the simulated LAGP pellet over a pseudo-terminal', () => 
       ['eis-sweep-done', 1],
     ]);
     // The OCP was measured first and the sweep ran at it (a blocking pellet rests at 0 V).
-    expect(readings('potential').length).toBeGreaterThanOrEqual(10);
+    expect(bench.events('dc').length).toBeGreaterThanOrEqual(10);
 
     expect(fits()).toHaveLength(1);
     const fit = fits()[0]!;

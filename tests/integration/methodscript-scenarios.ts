@@ -5,7 +5,7 @@ import type { MethodScriptSample } from '../../drivers/potentiostat/methodscript
 import { stepScript } from '../../drivers/potentiostat/methodscript/scripts.js';
 import { ScaledClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
-import type { PotentiostatStep } from '../../src/instruments/potentiostat-device.js';
+import type { PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
 import { openTransport } from '../../src/transport/open-transport.js';
 import { isTransportError } from '../../src/transport/transport.js';
 import { createCell, type InsertionCellParameters } from '../../simulators/potentiostat/cell/index.js';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { DURABILITY_RUN_ID, sequenceReading, tempDir } from '../support/store-fixtures.js';
+import { DC_STREAM, DURABILITY_RUN_ID, sequenceEvent, tempDir } from '../support/store-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD = path.join(ROOT, 'tests/support/store-writer-child.ts');
@@ -21,7 +21,7 @@ async function killAfterAcks(dbPath: string, acks: number): Promise<number> {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  let lastSeq = -1;
+  let lastSeq = 0;
   let seen = 0;
   for await (const line of createInterface({ input: child.stdout })) {
     const ack = JSON.parse(line) as { lastSeq: number };
@@ -45,7 +45,7 @@ describe('store durability across kill -9', () => {
   });
   afterEach(() => tmp.remove());
 
-  it.each([5, 40, 120])('keeps every reading acknowledged before a SIGKILL after %i commits, with no holes', async (acks) => {
+  it.each([5, 40, 120])('keeps every event acknowledged before a SIGKILL after %i commits, with no holes', async (acks) => {
     const dbPath = path.join(tmp.dir, 'lab.db');
     const lastAcked = await killAfterAcks(dbPath, acks);
     // The commits are in the write-ahead log the killed process left behind: reopening has to recover them.
@@ -58,18 +58,22 @@ describe('store durability across kill -9', () => {
 
     const store = await openSqliteStore(dbPath);
     try {
-      const [series, ...others] = await store.queryReadings({ runId: DURABILITY_RUN_ID });
+      const [stream, ...others] = await store.queryEvents({ runId: DURABILITY_RUN_ID });
       expect(others).toEqual([]);
-      expect(series?.downsampled).toBe(false);
-      const points = series!.downsampled ? [] : series!.points;
-      // Batches commit whole and in order: what is stored is the prefix 0..n-1, at least up to the last acknowledged seq.
-      expect(points.length).toBeGreaterThan(lastAcked);
-      points.forEach((p, i) => {
-        const expected = sequenceReading(DURABILITY_RUN_ID, i);
-        expect(p).toEqual({ seq: i, timestampNs: expected.timestampNs, value: expected.value });
+      if (!stream || stream.downsampled) throw new Error('expected raw events');
+      expect(stream.stream).toBe(DC_STREAM);
+      // Batches commit whole and in order: what is stored is the prefix 1..n, at least up to the last acknowledged seq.
+      expect(stream.seq.length).toBeGreaterThanOrEqual(lastAcked);
+      stream.seq.forEach((seq, i) => {
+        const expected = sequenceEvent(DURABILITY_RUN_ID, i + 1);
+        expect(seq).toBe(i + 1);
+        expect(stream.timestampsNs[i]).toBe(expected.timestampNs);
+        expect(stream.data.potential![i]).toBe(expected.data.potential);
+        expect(stream.data.current![i]).toBe(expected.data.current);
+        expect(stream.flags[i]).toBe(expected.flags);
       });
       const [run] = await store.listRuns();
-      expect(run).toMatchObject({ runId: DURABILITY_RUN_ID, readings: points.length, stopNs: null });
+      expect(run).toMatchObject({ runId: DURABILITY_RUN_ID, events: stream.seq.length, stopNs: null });
     } finally {
       await store.close();
     }

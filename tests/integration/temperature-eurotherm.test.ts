@@ -2,12 +2,13 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EurothermController, type EurothermOptions } from '../../drivers/temperature/eurotherm/eurotherm-controller.js';
 import { isTemperatureError } from '../../drivers/temperature/errors.js';
-import { isLimitError, LimitedTemperatureController } from '../../drivers/temperature/temperature-limits.js';
+import { isLimitError } from '../../src/instruments/limits.js';
+import { LimitedTemperatureController } from '../../src/kinds/temperature/limits.js';
 import { ScaledClock } from '../../src/core/clock.js';
 import { EurothermSimulator } from '../../simulators/temperature/eurotherm/eurotherm-simulator.js';
 import type { RegisterAccess } from '../../simulators/temperature/eurotherm/register-bank.js';
 import { NMR_VT } from '../../simulators/temperature/presets.js';
-import { collect, labTimeReached } from '../support/thermal.js';
+import { collect, labTimeReached, rampStarted } from '../support/thermal.js';
 
 /** Lab time runs 600x real time: 10 lab minutes per real second. */
 const SCALE = 600;
@@ -55,9 +56,11 @@ describe.each(['tcp', 'pty'] as const)('Eurotherm driver against the simulator o
   it('ramps the plant to a new setpoint', async () => {
     const driver = await open();
     const guarded = new LimitedTemperatureController(driver, NMR_VT.limits);
-    const startMs = simulator.simulation.snapshot().labTimeMs;
+    // The ramp starts when the instrument takes the setpoint: lab time at 600x would make any real latency before it minutes long.
+    const rampStart = rampStarted(simulator, 313.15);
     await guarded.setRampRate(5);
     await guarded.setSetpoint(313.15);
+    const startMs = (await rampStart).labTimeMs;
     const afterWrite = simulator.simulation.snapshot();
     expect(afterWrite.targetSetpointK).toBeCloseTo(313.15, 5);
     expect(afterWrite.rampKPerMin).toBe(5);
@@ -137,9 +140,13 @@ describe.each(['tcp', 'pty'] as const)('Eurotherm driver against the simulator o
     // float32 keeps about 7 significant digits of 27.0 °C.
     expect(snapshot.targetSetpointK).toBeCloseTo(300.15, 4);
     expect(snapshot.rampKPerMin).toBeCloseTo(2.5, 6);
+    // The plant starts to move toward 300.15 K: the reading lies between the true temperatures before and after it.
+    const before = simulator.simulation.snapshot().trueTemperatureK;
     const reading = await driver.read();
+    const after = simulator.simulation.snapshot().trueTemperatureK;
     expect(reading.setpointK).toBeCloseTo(300.15, 4);
-    expect(reading.temperatureK).toBeCloseTo(simulator.simulation.snapshot().trueTemperatureK, 0);
+    expect(reading.temperatureK).toBeGreaterThan(Math.min(before, after) - 0.5);
+    expect(reading.temperatureK).toBeLessThan(Math.max(before, after) + 0.5);
   });
 });
 

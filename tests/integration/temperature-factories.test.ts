@@ -2,7 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isTemperatureError } from '../../drivers/temperature/errors.js';
 import { openTemperatureController } from '../../drivers/temperature/open-temperature-controller.js';
-import { LimitedTemperatureController } from '../../drivers/temperature/temperature-limits.js';
+import { LimitedTemperatureController } from '../../src/kinds/temperature/limits.js';
 import { ScaledClock } from '../../src/core/clock.js';
 import { FURNACE } from '../../simulators/temperature/presets.js';
 import { startTemperatureSimulator } from '../../simulators/temperature/start-temperature-simulator.js';

@@ -2,11 +2,12 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTemperatureError } from '../../drivers/temperature/errors.js';
 import { LakeShore336Controller, type LakeShore336Options } from '../../drivers/temperature/lakeshore336/lakeshore336-controller.js';
-import { isLimitError, LimitedTemperatureController } from '../../drivers/temperature/temperature-limits.js';
+import { isLimitError } from '../../src/instruments/limits.js';
+import { LimitedTemperatureController } from '../../src/kinds/temperature/limits.js';
 import { ScaledClock } from '../../src/core/clock.js';
 import { LakeShore336Simulator } from '../../simulators/temperature/lakeshore336/lakeshore336-simulator.js';
 import { FURNACE, NMR_VT } from '../../simulators/temperature/presets.js';
-import { collect, labTimeReached } from '../support/thermal.js';
+import { collect, labTimeReached, rampStarted } from '../support/thermal.js';
 
 /** Lab time runs 600x real time: 10 lab minutes per real second. */
 const SCALE = 600;
@@ -52,20 +53,25 @@ describe.each(['tcp', 'pty'] as const)('Lake Shore 336 driver against the simula
   it('ramps the plant to a new setpoint', async () => {
     const driver = await open();
     const guarded = new LimitedTemperatureController(driver, NMR_VT.limits);
-    const startMs = simulator.simulation.snapshot().labTimeMs;
+    const rampStart = rampStarted(simulator, 313.15);
     await guarded.setRampRate(4);
     await guarded.setSetpoint(313.15);
+    const startMs = (await rampStart).labTimeMs;
     const afterWrite = simulator.simulation.snapshot();
     expect(afterWrite.targetSetpointK).toBe(313.15);
     expect(afterWrite.rampKPerMin).toBe(4);
 
     // 20 K at 4 K/min take 5 min: meanwhile the driver reports the target and the ramping working setpoint.
-    await labTimeReached(simulator.simulation, startMs + 2 * MINUTE_MS);
+    const twoMinutes = await labTimeReached(simulator.simulation, startMs + 2 * MINUTE_MS);
+    expect(twoMinutes.workingSetpointK).toBeGreaterThan(296);
+    expect(twoMinutes.workingSetpointK).toBeLessThan(310);
     const ramping = await driver.read();
+    const after = simulator.simulation.snapshot();
     expect(ramping.setpointK).toBe(313.15);
-    expect(ramping.workingSetpointK).toBeGreaterThan(296);
-    expect(ramping.workingSetpointK).toBeLessThan(310);
-    expect(ramping.status.rampComplete).toBe(false);
+    // Read some (load-dependent) lab time later: between the two snapshots, and its status agrees with its own value.
+    expect(ramping.workingSetpointK).toBeGreaterThanOrEqual(twoMinutes.workingSetpointK - 1e-3);
+    expect(ramping.workingSetpointK).toBeLessThanOrEqual(after.workingSetpointK + 1e-3);
+    expect(ramping.status.rampComplete).toBe(ramping.workingSetpointK >= 313.15 - 1e-3);
 
     const settled = await labTimeReached(simulator.simulation, startMs + 15 * MINUTE_MS);
     expect(settled.trueTemperatureK).toBeCloseTo(313.15, 0);

@@ -108,15 +108,15 @@ describe('ingestion of external NMR results', () => {
         { payload: { kind: 'nmr-t1', points: [{ temperatureK: 300, t2S: 1 }] }, status: 400, code: 'VALIDATION', message: /kind/ },
         { payload: { kind: 'nmr-t2', points: [{ temperatureK: -3, t2S: 1 }] }, status: 400, code: 'VALIDATION', message: /temperatureK/ },
         { payload: { kind: 'nmr-t2', points: [] }, status: 400, code: 'VALIDATION', message: /points/ },
-        { payload: 'temperature,t2\n300,0.001\n', status: 400, code: 'BAD_REQUEST', message: /not a known export/ },
-        { payload: 'temperature_k,t2_s\n300,fast\n', status: 400, code: 'BAD_REQUEST', message: /line 2, column t2_s: "fast" is not a number/ },
-        { payload: 'temperature_k,t2_s\n300,0.001\n340,0.002\n', status: 400, code: 'BAD_REQUEST', message: /one dataset holds one temperature step/ },
-        { payload: 'temperature_k,t2_s\n300,-0.001\n', status: 400, code: 'BAD_REQUEST', message: /row 1: T2 -0.001 s is not a positive time/ },
-        { url: '/api/runs/no-such-run/external?step=1', payload: 'temperature_k,t2_s\n300,0.001\n', status: 404, code: 'RUN_NOT_FOUND', message: /no run no-such-run/ },
-        { payload: 'temperature_k,t2_s\n350,0.001\n', status: 409, code: 'INVALID_STATE', message: /waits for no nmr-t2 data at 350.0 K \(it waits at step 1, 300 K\)/ },
-        { url: `/api/runs/${RUN}/external?step=1`, payload: 'temperature_k,t2_s\n350,0.001\n', status: 409, code: 'INVALID_STATE', message: /do not belong to run run-1 step 1 at 300 K/ },
+        { payload: 'temperature,t2\n300,0.001\n', status: 400, code: 'INGEST_FORMAT', message: /not a known export/ },
+        { payload: 'temperature_k,t2_s\n300,fast\n', status: 400, code: 'IMPORT_BAD_VALUE', message: /line 2, column t2_s: "fast" is not a number/ },
+        { payload: 'temperature_k,t2_s\n300,0.001\n340,0.002\n', status: 400, code: 'INGEST_VALUE', message: /one dataset holds one temperature step/ },
+        { payload: 'temperature_k,t2_s\n300,-0.001\n', status: 400, code: 'INGEST_VALUE', message: /row 1: T2 -0.001 s is not a positive time/ },
+        { url: '/api/runs/no-such-run/external?step=1', payload: 'temperature_k,t2_s\n300,0.001\n', status: 404, code: 'INGEST_UNKNOWN_RUN', message: /no run no-such-run/ },
+        { payload: 'temperature_k,t2_s\n350,0.001\n', status: 409, code: 'INGEST_NO_LINK', message: /waits for no nmr-t2 data at 350.0 K \(it waits at step 1, 300 K\)/ },
+        { url: `/api/runs/${RUN}/external?step=1`, payload: 'temperature_k,t2_s\n350,0.001\n', status: 409, code: 'INGEST_NO_LINK', message: /do not belong to run run-1 step 1 at 300 K/ },
         { url: `/api/runs/${RUN}/external?step=0`, payload: 'temperature_k,t2_s\n300,0.001\n', status: 400, code: 'VALIDATION', message: /step/ },
-        { payload: 'temperature_k,t2_s\n300,0.001\n', contentType: 'text/plain', status: 415, code: 'BAD_REQUEST', message: /send the export as text\/csv or application\/json, not text\/plain/ },
+        { payload: 'temperature_k,t2_s\n300,0.001\n', contentType: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: /send the export as text\/csv or application\/json, not text\/plain/ },
       ];
       for (const c of cases) {
         const response = await post(c.url ?? `/api/runs/${RUN}/external`, c.payload, c.contentType);

@@ -4,18 +4,19 @@ import { EurothermController } from '../../drivers/temperature/eurotherm/eurothe
 import { exchangedFraction } from '../../src/analysis/nmr/exsy.js';
 import { linearRegression } from '../../src/analysis/numeric/linear-regression.js';
 import { BOLTZMANN_EV_PER_K } from '../../src/core/physical-constants.js';
-import type { TemperatureInstrumentConfig } from '../../src/config/schema.js';
+import type { TemperatureInstrumentConfig } from '../../src/kinds/temperature/config.js';
 import { DocumentBus } from '../../src/core/bus.js';
 import { nsToS, ScaledClock } from '../../src/core/clock.js';
-import type { Document, FitResult, Progress, Reading } from '../../src/core/documents.js';
+import type { Document, FitResult, Progress, StreamEvent } from '../../src/core/documents.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { isEngineError } from '../../src/engine/errors.js';
+import { isLimitError } from '../../src/instruments/limits.js';
+import { TEMPERATURE_FLAGS } from '../../src/kinds/temperature/streams.js';
 import { RunEngine } from '../../src/engine/run-engine.js';
 import { attachLiveVtFit } from '../../src/fits/live-vt.js';
 import { ExternalHolds } from '../../src/ingest/external-holds.js';
 import { ingestExternal } from '../../src/ingest/ingest.js';
 import { InstrumentRegistry } from '../../src/instruments/registry.js';
-import { TemperatureInstrument } from '../../src/instruments/temperature-instrument.js';
+import { TemperatureInstrument } from '../../src/kinds/temperature/instrument.js';
 import type { VtSeriesParametersInput, VtStepResult } from '../../src/protocols/vt-series/vt-parameters.js';
 import { createVtSeriesProtocol } from '../../src/protocols/vt-series/vt-protocol.js';
 import { EurothermSimulator } from '../../simulators/temperature/eurotherm/eurotherm-simulator.js';
@@ -93,7 +94,8 @@ describe('VT series against the simulated NMR VT unit (Modbus TCP): temperature 
       );
     });
 
-  const temperatures = () => docs.filter((d): d is Reading => d.kind === 'reading' && d.quantity === 'temperature');
+  /** The controller's events: temperature, setpoints and output of one poll each. */
+  const temperatures = () => docs.filter((d): d is StreamEvent => d.kind === 'event' && d.stream === `${CONTROLLER}.temperature`);
   const steps = () => docs.filter((d): d is FitResult => d.kind === 'fit' && d.method === 'vt-step');
 
   it('triggers settling only after a full hold in the band with the rate below its limit, and ends at the safe setpoint', async () => {
@@ -111,20 +113,18 @@ describe('VT series against the simulated NMR VT unit (Modbus TCP): temperature 
       const { triggerK, atS } = step.settling;
       // The measured temperature at the trigger is within the band ...
       expect(Math.abs(triggerK - setpointK)).toBeLessThan(BAND_K);
-      // ... and so is every reading of the hold time before it (with the one opening the window) ...
-      const readings = temperatures().map((r) => ({ t: nsToS(r.timestampNs), k: r.value }));
-      const opening = readings.filter((r) => r.t <= atS - HOLD_S).at(-1)!;
-      const window = [opening, ...readings.filter((r) => r.t > atS - HOLD_S && r.t <= atS)];
-      expect(window.length).toBeGreaterThan(HOLD_S / 5 / 2);
+      // ... and so is every poll of the full hold time before it (with the one opening the window; how many polls
+      // fall in it depends on the machine's load at 600x, the criterion needs three) ...
+      const polls = temperatures().map((e) => ({ t: nsToS(e.timestampNs), k: e.data.temperature as number, workingK: e.data.working_setpoint as number }));
+      const opening = polls.filter((r) => r.t <= atS - HOLD_S).at(-1)!;
+      const window = [opening, ...polls.filter((r) => r.t > atS - HOLD_S && r.t <= atS)];
+      expect(window.length).toBeGreaterThanOrEqual(3);
       for (const r of window) expect(Math.abs(r.k - setpointK)).toBeLessThan(BAND_K);
-      // ... with the rate criterion holding over that hold time.
+      // ... with the rate criterion holding over that hold time ...
       const slopeKPerS = linearRegression(window.map((r) => r.t), window.map((r) => r.k)).slope;
       expect(Math.abs(slopeKPerS) * 60).toBeLessThan(MAX_RATE_K_PER_MIN);
-      // The ramp had to be waited for: the working setpoint reached the target, the hold came after.
-      const targetReachedS = docs
-        .filter((d): d is Reading => d.kind === 'reading' && d.quantity === 'setpoint' && Math.abs(d.value - setpointK) < 0.05)
-        .map((d) => nsToS(d.timestampNs))[0]!;
-      expect(atS - HOLD_S).toBeGreaterThanOrEqual(targetReachedS - (BAND_K / 5) * 60);
+      // ... after the ramp: the working setpoint read with each of those temperatures had reached the target.
+      for (const r of window) expect(Math.abs(r.workingK - setpointK)).toBeLessThan(BAND_K);
       // The recorded temperature of the step: its mean and spread.
       expect(Math.abs(step.temperatureK.meanK - setpointK)).toBeLessThan(BAND_K);
       expect(step.temperatureK.sdK).toBeGreaterThan(0);
@@ -154,10 +154,10 @@ describe('VT series against the simulated NMR VT unit (Modbus TCP): temperature 
           return e;
         }
       })();
-      expect(isEngineError(failure, 'LIMIT_EXCEEDED')).toBe(true);
+      expect(isLimitError(failure, 'LIMIT_EXCEEDED')).toBe(true);
     }
     // The guard refuses at send time too, whoever calls it.
-    expect(isEngineError(await controller.goTo(500, 5).catch((e: unknown) => e), 'LIMIT_EXCEEDED')).toBe(true);
+    expect(isLimitError(await controller.goTo(500, 5).catch((e: unknown) => e), 'LIMIT_EXCEEDED')).toBe(true);
     await controller.read();
     expect(await accesses.stop()).toEqual([]);
     expect(docs.filter((d) => d.kind === 'run-start')).toEqual([]);
@@ -223,15 +223,19 @@ describe('VT series against the simulated NMR VT unit (Modbus TCP): temperature 
     const stop = await engine.whenDone(runId);
     expect(stop.exitStatus).toBe('fail');
     expect(stop.reason).toMatch(/303.15 K did not settle within 600 s/);
-    // A broken sensor reads nothing: no temperature was published, and nothing was measured.
-    expect(temperatures()).toEqual([]);
+    // A broken sensor reads nothing: every poll is published as NaN flagged sensor_break, and nothing was measured.
+    expect(temperatures().length).toBeGreaterThan(0);
+    for (const e of temperatures()) {
+      expect(e.data.temperature).toBeNaN();
+      expect(e.flags & TEMPERATURE_FLAGS.sensor_break).toBe(TEMPERATURE_FLAGS.sensor_break);
+    }
     expect(steps()).toEqual([]);
     expect(simulator.simulation.snapshot().targetSetpointK).toBeCloseTo(NMR_VT.limits.safeK, 1);
   });
 
   it('sends the controller to its safe setpoint when the run is aborted while ramping', async () => {
     const info = engine.start({ protocol: 'vt-series', parameters: parameters([333.15]) });
-    bus.attach('test-abort', (d) => d.kind === 'reading' && d.quantity === 'temperature' && engine.get(info.runId)?.state === 'running' && engine.abort(info.runId));
+    bus.attach('test-abort', (d) => d.kind === 'event' && d.stream === `${CONTROLLER}.temperature` && engine.get(info.runId)?.state === 'running' && engine.abort(info.runId));
     const stop = await engine.whenDone(info.runId);
     expect(stop.exitStatus).toBe('abort');
     const snapshot = simulator.simulation.snapshot();

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FitResult } from '../../src/core/documents.js';
-import type { TemperatureInstrument } from '../../src/instruments/temperature-instrument.js';
+import { potentiostatSimulatorOf } from '../../src/kinds/potentiostat/simulator.js';
+import type { TemperatureInstrument } from '../../src/kinds/temperature/instrument.js';
 import type { VtSeriesParametersInput, VtStepResult } from '../../src/protocols/vt-series/vt-parameters.js';
 import type { PelletCell } from '../../simulators/potentiostat/cell/index.js';
 import { OPERATOR_TOKEN, startTestLab, VIEWER_TOKEN, type LabFixture } from '../support/lab-fixture.js';
@@ -67,9 +68,7 @@ instruments:
     const fitsRes = await fetch(`${fixture.lab.url}/api/runs/${runId}/fits`, { headers: { authorization: `Bearer ${VIEWER_TOKEN}` } });
     const all = ((await fitsRes.json()) as { fits: FitResult[] }).fits;
     const fits = (method: string) => all.filter((d) => d.method === method);
-    const sim = fixture.lab.simulators.find((s) => s.id === 'pellet-sim')!;
-    if (sim.kind !== 'potentiostat') throw new Error('expected the pellet simulator');
-    const cell = sim.simulator.cell as PelletCell;
+    const cell = potentiostatSimulatorOf(fixture.lab.simulators.find((s) => s.id === 'pellet-sim')!).cell as PelletCell;
     // The furnace is back at its safe setpoint.
     const furnace = fixture.lab.instruments.get('furnace1') as TemperatureInstrument;
     expect((await furnace.read()).setpointK).toBeCloseTo(furnace.limits.safeK, 1);

@@ -1,12 +1,12 @@
 import { MethodScriptPotentiostat } from '../../drivers/potentiostat/methodscript/potentiostat.js';
-import type { PotentiostatInstrumentConfig } from '../../src/config/schema.js';
+import type { PotentiostatInstrumentConfig } from '../../src/kinds/potentiostat/config.js';
 import { DocumentBus } from '../../src/core/bus.js';
 import { ScaledClock } from '../../src/core/clock.js';
-import type { Document } from '../../src/core/documents.js';
+import type { Document, StreamEvent } from '../../src/core/documents.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { RunEngine } from '../../src/engine/run-engine.js';
 import { attachLiveEisFit } from '../../src/fits/live-eis.js';
-import { PotentiostatInstrument } from '../../src/instruments/potentiostat-instrument.js';
+import { PotentiostatInstrument } from '../../src/kinds/potentiostat/instrument.js';
 import { InstrumentRegistry } from '../../src/instruments/registry.js';
 import { eisProtocol } from '../../src/protocols/eis/eis-protocol.js';
 import { openTransport } from '../../src/transport/index.js';
@@ -24,6 +24,8 @@ export interface PelletEisBench {
   /** Every document on the bus, with the lab time it arrived. */
   readonly recorded: Array<{ doc: Document; receivedMs: number }>;
   documents(): Document[];
+  /** The events of one stream of the pellet (`dc` or `eis`), in order. */
+  events(what: 'dc' | 'eis'): StreamEvent[];
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startPelletEisBench(options: { link: 'pty' | 'tcp'; seed: 
     engine,
     recorded,
     documents: () => recorded.map((r) => r.doc),
+    events: (what) => recorded.map((r) => r.doc).filter((d): d is StreamEvent => d.kind === 'event' && d.stream === `pellet.${what}`),
     close: async () => {
       await engine.shutdown();
       await pstat.close();

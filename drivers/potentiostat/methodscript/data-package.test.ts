@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodePackage, encodePackage, statusFlags, type PackageVariable } from './data-package.js';
+import { decodePackage, encodePackage, type PackageVariable } from './data-package.js';
 import { isMethodScriptError } from './errors.js';
 
 const single = (field: string): PackageVariable => {
@@ -41,7 +41,6 @@ describe('data package codec', () => {
   it('reads status bits, noise and unknown metadata', () => {
     const variable = single('ab80186A0u,1B,4abc,7zz');
     expect(variable).toMatchObject({ status: 0xb, noise: 'abc', otherMetadata: ['7zz'] });
-    expect(statusFlags(0xb)).toEqual({ timingError: true, overload: true, underload: false, overloadWarning: true });
   });
 
   it('reads and writes NaN as five spaces and nan', () => {

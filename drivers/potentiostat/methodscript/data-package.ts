@@ -1,14 +1,6 @@
 import { MethodScriptError } from './errors.js';
 import { finestMantissa, scaleByPowerOfTen, SI_PREFIX_EXPONENTS } from './si-number.js';
 
-/** The measurement-status bits of a variable's `1x` metadata. */
-export interface StatusFlags {
-  readonly timingError: boolean;
-  readonly overload: boolean;
-  readonly underload: boolean;
-  readonly overloadWarning: boolean;
-}
-
 /** One variable of a data package: `ba48D503Dp,10,288`. */
 export interface PackageVariable {
   /** Two-letter variable type: `ab` WE potential, `ba` WE current, `eb` time, `dc` frequency... */
@@ -100,15 +92,6 @@ function hexDigits(value: number, digits: number, what: string): string {
     throw new MethodScriptError(`${what} ${value} does not fit ${digits} hex digit(s)`, 'BAD_NUMBER', { value });
   }
   return value.toString(16).toUpperCase().padStart(digits, '0');
-}
-
-export function statusFlags(status: number): StatusFlags {
-  return {
-    timingError: (status & 0x1) !== 0,
-    overload: (status & 0x2) !== 0,
-    underload: (status & 0x4) !== 0,
-    overloadWarning: (status & 0x8) !== 0,
-  };
 }
 
 function badPackage(line: string, why: string): MethodScriptError {

@@ -1,20 +1,22 @@
 import { OperandoError } from '../../../src/core/errors.js';
 
-export type MethodScriptErrorCode =
+export const METHODSCRIPT_ERROR_CODES = [
   /** A reply line longer than the framing allows (garbage without a newline). */
-  | 'LINE_TOO_LONG'
+  'LINE_TOO_LONG',
   /** A `P` line that is not a valid data package. */
-  | 'BAD_PACKAGE'
+  'BAD_PACKAGE',
   /** A line that has no place in the exchange (unknown first character, out of order). */
-  | 'UNEXPECTED_REPLY'
+  'UNEXPECTED_REPLY',
   /** The device answered `!XXXX`: `context.deviceCode`, and `line`/`column` for script errors. */
-  | 'DEVICE_ERROR'
+  'DEVICE_ERROR',
   /** The device went silent for longer than the step allows. */
-  | 'TIMEOUT'
+  'TIMEOUT',
   /** A step the driver cannot express (non-finite, non-positive or inconsistent values). */
-  | 'BAD_STEP'
+  'BAD_STEP',
   /** A number that MethodSCRIPT cannot carry (out of range, not finite where required). */
-  | 'BAD_NUMBER';
+  'BAD_NUMBER',
+] as const;
+export type MethodScriptErrorCode = (typeof METHODSCRIPT_ERROR_CODES)[number];
 
 /**
  * Errors of the MethodSCRIPT protocol and device. Link problems (disconnect,

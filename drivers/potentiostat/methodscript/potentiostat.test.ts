@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ScaledClock } from '../../../src/core/clock.js';
 import type { Logger } from '../../../src/core/logger.js';
-import type { PotentiostatStep } from '../../../src/instruments/potentiostat-device.js';
+import type { PotentiostatStep } from '../../../src/kinds/potentiostat/device.js';
 import { isTransportError, TransportError, type Transport } from '../../../src/transport/transport.js';
 import { encodePackage } from './data-package.js';
 import { isMethodScriptError } from './errors.js';

@@ -2,7 +2,7 @@ import { Subject, type Subscription } from 'rxjs';
 import type { Clock } from '../../../src/core/clock.js';
 import { errorMessage } from '../../../src/core/errors.js';
 import type { Logger } from '../../../src/core/logger.js';
-import type { PotentiostatDevice, PotentiostatStep, StepOutcome } from '../../../src/instruments/potentiostat-device.js';
+import type { PotentiostatDevice, PotentiostatNativeQuantities, PotentiostatStep, StepOutcome } from '../../../src/kinds/potentiostat/device.js';
 import { RequestChannel, type Collector } from '../../../src/transport/request-channel.js';
 import { isTransportError, TransportError, type Transport } from '../../../src/transport/transport.js';
 import type { DataPackage } from './data-package.js';
@@ -56,6 +56,14 @@ interface ActiveScript {
  * and a new device object.
  */
 export class MethodScriptPotentiostat implements PotentiostatDevice {
+  /** The package variable types behind each quantity (PROTOCOLS.md), named in the stream descriptors. */
+  readonly nativeQuantities: PotentiostatNativeQuantities = {
+    potential: 'MethodSCRIPT ab (WE vs RE potential; da, the applied potential, in potentiostatic steps)',
+    current: 'MethodSCRIPT ba (WE current)',
+    frequency: 'MethodSCRIPT dc (applied frequency)',
+    zRe: 'MethodSCRIPT cc (Z real)',
+    zIm: 'MethodSCRIPT cd (Z imaginary)',
+  };
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly timeouts: MethodScriptTimeouts;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodePackage, encodePackage } from './data-package.js';
 import { sampleFromPackage } from './sample.js';
+import { POTENTIOSTAT_FLAGS } from '../../../src/kinds/potentiostat/device.js';
 
 describe('sampleFromPackage', () => {
   it('maps a chronopotentiometry package by variable type', () => {
@@ -15,7 +16,7 @@ describe('sampleFromPackage', () => {
       elapsedS: 12.5,
       potentialV: 3.512345,
       currentA: -150e-6,
-      status: { timingError: false, overload: false, underload: false, overloadWarning: true },
+      flags: POTENTIOSTAT_FLAGS.overload_warning,
       rangeIndex: 0x15,
     });
   });
@@ -34,7 +35,7 @@ describe('sampleFromPackage', () => {
     const sample = sampleFromPackage(decodePackage('Peb8000001 ;ab     nan,12;ba8000000 ,14'));
     expect(sample.potentialV).toBeUndefined();
     expect(sample.currentA).toBe(0);
-    expect(sample.status).toMatchObject({ overload: true, underload: true });
+    expect(sample.flags).toBe(POTENTIOSTAT_FLAGS.overload | POTENTIOSTAT_FLAGS.underload);
   });
 
   it('refuses a package without time', () => {

@@ -1,11 +1,13 @@
-import type { PotentiostatSample } from '../../../src/instruments/potentiostat-device.js';
-import { statusFlags, type DataPackage, type PackageVariable, type StatusFlags } from './data-package.js';
+import type { PotentiostatSample } from '../../../src/kinds/potentiostat/device.js';
+import type { DataPackage, PackageVariable } from './data-package.js';
 import { MethodScriptError } from './errors.js';
 
-/** A sample with what MethodSCRIPT adds: the status bits and the current range. */
+/**
+ * A sample with what MethodSCRIPT adds: the current range. Its `flags` are
+ * the status bits (`1x` metadata) of all variables of the package, OR-ed:
+ * MethodSCRIPT's bits are the potentiostat kind's POTENTIOSTAT_FLAGS.
+ */
 export interface MethodScriptSample extends PotentiostatSample {
-  /** Status bits of all variables of the package, OR-ed. */
-  readonly status: StatusFlags;
   /** Current range index of the current (`ba`) or Z real (`cc`) variable; 0x80 = high-speed range. */
   readonly rangeIndex?: number;
 }
@@ -27,9 +29,9 @@ export function sampleFromPackage(pkg: DataPackage): MethodScriptSample {
   };
   const elapsedS = value('eb');
   if (elapsedS === undefined) throw new MethodScriptError('package without a time (eb) variable', 'BAD_PACKAGE', { types: [...byType.keys()] });
-  const status = pkg.variables.reduce((bits, v) => bits | (v.status ?? 0), 0);
+  const flags = pkg.variables.reduce((bits, v) => bits | (v.status ?? 0), 0);
   const rangeIndex = (byType.get('ba') ?? byType.get('cc'))?.rangeIndex;
-  const sample: { -readonly [K in keyof MethodScriptSample]: MethodScriptSample[K] } = { elapsedS, status: statusFlags(status) };
+  const sample: { -readonly [K in keyof MethodScriptSample]: MethodScriptSample[K] } = { elapsedS, flags };
   // Measured potential (ab) before applied (da); measured current (ba) before applied (db).
   const fields = {
     potentialV: value('ab', 'da'),

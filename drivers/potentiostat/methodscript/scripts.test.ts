@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PotentiostatStep } from '../../../src/instruments/potentiostat-device.js';
+import type { PotentiostatStep } from '../../../src/kinds/potentiostat/device.js';
 import { isMethodScriptError } from './errors.js';
 import { cellOffScript, stepScript } from './scripts.js';
 

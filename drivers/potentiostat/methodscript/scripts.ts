@@ -1,4 +1,4 @@
-import type { PotentiostatStep } from '../../../src/instruments/potentiostat-device.js';
+import type { PotentiostatStep } from '../../../src/kinds/potentiostat/device.js';
 import { SCRIPT_DEFAULTS } from './defaults.js';
 import { MethodScriptError } from './errors.js';
 import { lacksGeis } from './identity.js';

@@ -3,7 +3,7 @@ import { ExclusiveQueue } from '../../../src/transport/exclusive-queue.js';
 import { EUROTHERM_DEFAULTS, type RetryPolicy } from '../defaults.js';
 import { fromTransportError, TemperatureError } from '../errors.js';
 import { withRetries } from '../retry.js';
-import type { TemperatureController, TemperatureIdentity, TemperatureReading } from '../temperature-controller.js';
+import type { TemperatureController, TemperatureIdentity, TemperatureNativeQuantities, TemperatureReading } from '../temperature-controller.js';
 import { parseModbusUrl } from './modbus-url.js';
 import {
   Tag,
@@ -47,6 +47,12 @@ export interface EurothermOptions {
  * backoff before a retry makes unlikely (see EUROTHERM_DEFAULTS).
  */
 export class EurothermController implements TemperatureController {
+  readonly nativeQuantities: TemperatureNativeQuantities = {
+    temperature: 'Eurotherm tag 1 (process value)',
+    setpoint: 'Eurotherm tag 2 (target setpoint)',
+    workingSetpoint: 'Eurotherm tag 5 (working setpoint)',
+    output: 'Eurotherm tag 3 (output power)',
+  };
   private readonly queue = new ExclusiveQueue();
   /** Set when the link is lost; rejects (with DISCONNECTED) so a waiting transaction fails at once, not at its timeout. */
   private linkLost: TemperatureError | null = null;

@@ -8,13 +8,15 @@ import { OperandoError } from '../../../src/core/errors.js';
  * computed one instead of checking it, so it cannot model a noisy line).
  */
 
-export type ModbusFrameErrorCode =
+export const MODBUS_FRAME_ERROR_CODES = [
   /** Bytes that did not end in a valid CRC were skipped while hunting for the next frame. */
-  | 'BAD_CRC'
+  'BAD_CRC',
   /** A function code whose request length is unknown: the byte was skipped. */
-  | 'UNKNOWN_FUNCTION'
+  'UNKNOWN_FUNCTION',
   /** A request that would be longer than the 256-byte RTU maximum. */
-  | 'TOO_LONG';
+  'TOO_LONG',
+] as const;
+export type ModbusFrameErrorCode = (typeof MODBUS_FRAME_ERROR_CODES)[number];
 
 export class ModbusFrameError extends OperandoError<ModbusFrameErrorCode> {}
 

@@ -5,7 +5,7 @@ import { isTransportError, type Transport } from '../../../src/transport/transpo
 import { LAKESHORE336_DEFAULTS, type RetryPolicy } from '../defaults.js';
 import { fromTransportError, TemperatureError } from '../errors.js';
 import { withRetries } from '../retry.js';
-import type { TemperatureController, TemperatureIdentity, TemperatureReading } from '../temperature-controller.js';
+import type { TemperatureController, TemperatureIdentity, TemperatureNativeQuantities, TemperatureReading } from '../temperature-controller.js';
 import { lines } from './line-framing.js';
 import { decodeReadingStatus, HeaterStatus, parseIdentity, parseInteger, parseNumber, parseReply } from './reply-parser.js';
 
@@ -39,6 +39,7 @@ export class LakeShore336Controller implements TemperatureController {
   private readonly retry: RetryPolicy;
   /** The target while a ramp runs (SETP? gives the ramping setpoint then). */
   private targetK: number | null = null;
+  readonly nativeQuantities: TemperatureNativeQuantities;
 
   private constructor(
     private readonly transport: Transport,
@@ -50,6 +51,12 @@ export class LakeShore336Controller implements TemperatureController {
     this.input = options.input ?? 'A';
     this.heaterRange = options.heaterRange ?? 3;
     this.retry = options.retry ?? LAKESHORE336_DEFAULTS.retry;
+    this.nativeQuantities = {
+      temperature: `Lake Shore 336 KRDG? ${this.input}`,
+      setpoint: `Lake Shore 336 SETP ${this.output} (last target sent)`,
+      workingSetpoint: `Lake Shore 336 SETP? ${this.output}`,
+      output: `Lake Shore 336 HTR? ${this.output}`,
+    };
   }
 
   static async open(url: string, options: LakeShore336Options = {}): Promise<LakeShore336Controller> {

@@ -8,13 +8,15 @@ import { OperandoError } from '../../../src/core/errors.js';
  * - CELL_INPUT_INVALID: a time step, current, potential, frequency or temperature is not usable.
  * - CELL_SOLVER_FAILED: the interface equations had no solution in range (drive far outside the physics).
  */
-export type CellModelErrorCode =
-  | 'CELL_PRESET_UNKNOWN'
-  | 'CELL_PARAMETER_UNKNOWN'
-  | 'CELL_PARAMETER_READONLY'
-  | 'CELL_PARAMETER_INVALID'
-  | 'CELL_INPUT_INVALID'
-  | 'CELL_SOLVER_FAILED';
+export const CELL_MODEL_ERROR_CODES = [
+  'CELL_PRESET_UNKNOWN',
+  'CELL_PARAMETER_UNKNOWN',
+  'CELL_PARAMETER_READONLY',
+  'CELL_PARAMETER_INVALID',
+  'CELL_INPUT_INVALID',
+  'CELL_SOLVER_FAILED',
+] as const;
+export type CellModelErrorCode = (typeof CELL_MODEL_ERROR_CODES)[number];
 
 export class CellModelError extends OperandoError<CellModelErrorCode> {}
 

@@ -7,7 +7,8 @@ import { OperandoError } from '../../core/errors.js';
  * - `EIS_PARAMETER`: a parameter name or value that does not fit the circuit
  * - `EIS_DATA`: a spectrum that cannot be analysed (too few points, non-finite or non-positive values)
  */
-export type EisErrorCode = 'EIS_CIRCUIT_SYNTAX' | 'EIS_CIRCUIT_ELEMENT' | 'EIS_PARAMETER' | 'EIS_DATA';
+export const EIS_ERROR_CODES = ['EIS_CIRCUIT_SYNTAX', 'EIS_CIRCUIT_ELEMENT', 'EIS_PARAMETER', 'EIS_DATA'] as const;
+export type EisErrorCode = (typeof EIS_ERROR_CODES)[number];
 
 export class EisError extends OperandoError<EisErrorCode> {}
 

@@ -87,7 +87,7 @@ export class GittAnalyser {
     if (this.phase === 'pulse' && on && sign !== this.pulseSign) {
       // A pulse of the other sign without a rest between: the first has no Es.
       this.pending = this.closePulse(['followed directly by a pulse of the opposite sign']);
-      out.push(...this.complete(null));
+      for (const r of this.complete(null)) out.push(r);
       this.before = null;
       this.startPulse(sign);
     } else if (this.phase === 'pulse' && !on) {
@@ -95,7 +95,7 @@ export class GittAnalyser {
       this.phase = 'rest';
     } else if (this.phase === 'rest' && on) {
       const rest = this.current.timeS.length > 0 ? summariseRest(this.current, this.windowFraction) : null;
-      if (this.pending !== null) out.push(...this.complete(rest));
+      if (this.pending !== null) for (const r of this.complete(rest)) out.push(r);
       this.before = rest;
       this.startPulse(sign);
     }

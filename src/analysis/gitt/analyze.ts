@@ -25,7 +25,7 @@ export function analyzeGitt(series: GittSeries, sample: GittSample, options: Par
   const pulses: GittPulseResult[] = [];
   for (let k = 0; k < n; k++) {
     try {
-      pulses.push(...analyser.push(series.timeS[k]!, series.voltageV[k]!, series.currentA[k]!));
+      for (const p of analyser.push(series.timeS[k]!, series.voltageV[k]!, series.currentA[k]!)) pulses.push(p);
     } catch (e) {
       if (e instanceof AnalysisError) throw new AnalysisError(`sample ${k + 1}: ${e.message}`, e.code, { ...e.context, sample: k + 1 });
       throw e;

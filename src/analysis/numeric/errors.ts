@@ -5,7 +5,8 @@ import { OperandoError } from '../../core/errors.js';
  * together (lengths, bounds, non-finite values), `NUMERIC_SINGULAR` for a
  * matrix that cannot be factorised or a system without a unique solution.
  */
-export type NumericErrorCode = 'NUMERIC_INPUT' | 'NUMERIC_SINGULAR';
+export const NUMERIC_ERROR_CODES = ['NUMERIC_INPUT', 'NUMERIC_SINGULAR'] as const;
+export type NumericErrorCode = (typeof NUMERIC_ERROR_CODES)[number];
 
 export class NumericError extends OperandoError<NumericErrorCode> {}
 

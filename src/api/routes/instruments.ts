@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { KIND_NAMES } from '../../kinds/registry.js';
 import type { ApiDeps } from '../app.js';
 
 const InstrumentStatusSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    kind: { type: 'string', enum: ['potentiostat', 'temperature'] },
+    kind: { type: 'string', enum: KIND_NAMES },
     driver: { type: 'string' },
     transport: { type: 'string' },
     connection: { type: 'string', enum: ['connecting', 'connected', 'disconnected', 'error'] },

@@ -1,12 +1,26 @@
-import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { toJsonSafe } from '../../core/documents.js';
 import type { RunInfo } from '../../engine/run-engine.js';
+import { bucketCsv, exportStreamCsv } from '../../export/stream-csv.js';
+import type { DocumentStore, RunRecord } from '../../store/document-store.js';
 import { ApiError, ErrorBodySchema } from '../api-error.js';
 import type { ApiDeps } from '../app.js';
-import { seriesCsv } from '../series-csv.js';
 
 const RunIdParams = { type: 'object', properties: { runId: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['runId'] } as const;
 const Errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 422: ErrorBodySchema };
+/** Points per stream of a JSON data response unless `maxPoints` says otherwise: a plot's worth. */
+const DEFAULT_MAX_POINTS = 2000;
+
+interface DataQuery {
+  stream?: string;
+  keys?: string;
+  fromNs?: string;
+  toNs?: string;
+  maxPoints?: number;
+  format?: 'json' | 'csv';
+}
+
 const NsString = { type: 'string', pattern: '^[0-9]{1,20}$', description: 'nanoseconds since the Unix epoch' } as const;
 
 function liveView(info: RunInfo) {
@@ -16,7 +30,7 @@ function liveView(info: RunInfo) {
     state: info.state,
     instruments: info.instruments,
     startedNs: info.startedNs,
-    readings: info.readings,
+    events: info.events,
     progress: info.progress,
     stop: info.stop,
   });
@@ -72,29 +86,34 @@ export async function runRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     return { runs: stored.map((r) => toJsonSafe({ ...r, live: live.has(r.runId) ? liveView(live.get(r.runId)!) : null })) };
   });
 
-  app.get<{ Params: { runId: string } }>('/api/runs/:runId', { schema: { summary: 'One run: start and stop documents, series, live state', tags: ['runs'], params: RunIdParams } }, async (request) => {
-    const { runId } = request.params;
-    const run = await store.getRun(runId);
-    if (!run) throw new ApiError(`no run ${runId}`, 'RUN_NOT_FOUND');
-    const live = engine.get(runId);
-    return toJsonSafe({ ...run, series: await store.listSeries(runId), live: live ? liveView(live) : null });
-  });
+  app.get<{ Params: { runId: string } }>(
+    '/api/runs/:runId',
+    { schema: { summary: 'One run: start and stop documents, its streams (descriptors: data keys with units, flags) with their event counts, live state', tags: ['runs'], params: RunIdParams } },
+    async (request) => {
+      const { runId } = request.params;
+      const run = await storedRun(store, runId);
+      const live = engine.get(runId);
+      return toJsonSafe({ ...run, streams: await store.listStreams(runId), live: live ? liveView(live) : null });
+    },
+  );
 
-  app.get<{ Params: { runId: string }; Querystring: { instrument?: string; quantity?: string; fromNs?: string; toNs?: string; maxPoints?: number; format?: 'json' | 'csv' } }>(
+  app.get<{ Params: { runId: string }; Querystring: DataQuery }>(
     '/api/runs/:runId/data',
     {
       schema: {
-        summary: 'Readings of a run, downsampled to min/max/mean buckets when a series has more than maxPoints points',
+        summary:
+          'Events of a run by stream and key, in columns. JSON: a stream with more than maxPoints events (default 2000) comes as min/max/mean buckets. ' +
+          'CSV (one stream, a wide table with units in the header): every event, streamed, unless maxPoints asks for buckets',
         tags: ['data'],
         params: RunIdParams,
         querystring: {
           type: 'object',
           properties: {
-            instrument: { type: 'string' },
-            quantity: { type: 'string' },
+            stream: { type: 'string', maxLength: 100, description: 'e.g. pstat1.dc; GET /api/runs/{id} lists the streams' },
+            keys: { type: 'string', maxLength: 1000, description: 'comma-separated data keys, e.g. potential,current (default: every number and text key)' },
             fromNs: NsString,
             toNs: NsString,
-            maxPoints: { type: 'integer', minimum: 2, maximum: 100000, default: 2000 },
+            maxPoints: { type: 'integer', minimum: 2, maximum: 100000 },
             format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
           },
           additionalProperties: false,
@@ -104,21 +123,23 @@ export async function runRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     async (request, reply) => {
       const { runId } = request.params;
       const q = request.query;
-      const run = await store.getRun(runId);
-      if (!run) throw new ApiError(`no run ${runId}`, 'RUN_NOT_FOUND');
-      const series = await store.queryReadings({
+      const run = await storedRun(store, runId);
+      const query = {
         runId,
-        ...(q.instrument !== undefined && { instrument: q.instrument }),
-        ...(q.quantity !== undefined && { quantity: q.quantity }),
+        ...(q.stream !== undefined && { stream: q.stream }),
+        ...(q.keys !== undefined && { keys: q.keys.split(',').map((k) => k.trim()).filter((k) => k !== '') }),
         ...(q.fromNs !== undefined && { fromNs: BigInt(q.fromNs) }),
         ...(q.toNs !== undefined && { toNs: BigInt(q.toNs) }),
-        maxPoints: q.maxPoints ?? 2000,
-      });
-      if (q.format === 'csv') {
-        reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${runId}.csv"`);
-        return seriesCsv(series);
+      };
+      if (q.format !== 'csv') return toJsonSafe({ runId, streams: await store.queryEvents({ ...query, maxPoints: q.maxPoints ?? DEFAULT_MAX_POINTS }) });
+      // The stream and keys are checked before the response starts: a bad request is a 4xx, not a broken download.
+      const { stream, chunks } = await exportStreamCsv(store, run, query);
+      if (q.maxPoints !== undefined) {
+        const [data] = await store.queryEvents({ ...query, stream: stream.stream, maxPoints: q.maxPoints });
+        if (data!.downsampled) return csvReply(reply, runId, stream.stream).send(bucketCsv(data!, run.startNs));
       }
-      return toJsonSafe({ runId, series });
+      // Full resolution, streamed page by page: any size, bounded memory.
+      return csvReply(reply, runId, stream.stream).send(Readable.from(chunks));
     },
   );
 
@@ -134,8 +155,18 @@ export async function runRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     },
     async (request) => {
       const { runId } = request.params;
-      if (!(await store.getRun(runId))) throw new ApiError(`no run ${runId}`, 'RUN_NOT_FOUND');
+      await storedRun(store, runId);
       return toJsonSafe({ runId, fits: await store.listFits(runId, request.query.method) });
     },
   );
+}
+
+async function storedRun(store: DocumentStore, runId: string): Promise<RunRecord> {
+  const run = await store.getRun(runId);
+  if (!run) throw new ApiError(`no run ${runId}`, 'RUN_NOT_FOUND');
+  return run;
+}
+
+function csvReply(reply: FastifyReply, runId: string, stream: string): FastifyReply {
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${runId}-${stream}.csv"`);
 }

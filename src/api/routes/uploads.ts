@@ -3,9 +3,7 @@ import type { DocumentBus } from '../../core/bus.js';
 import type { Clock } from '../../core/clock.js';
 import { checkedDataset, parseExternalCsv, type ExternalDataset, type ExternalKind } from '../../ingest/external-dataset.js';
 import type { ExternalHolds } from '../../ingest/external-holds.js';
-import { isIngestError } from '../../ingest/errors.js';
 import { ingestExternal } from '../../ingest/ingest.js';
-import { isImportError } from '../../io/errors.js';
 import { ApiError, ErrorBodySchema } from '../api-error.js';
 
 export interface UploadDeps {
@@ -92,13 +90,12 @@ export async function uploadRoutes(app: FastifyInstance, deps: UploadDeps): Prom
       },
       async (request, reply) => {
         const { runId } = request.params;
-        const outcome = asApiError(() => {
-          const dataset = typeof request.body === 'string' ? parseExternalCsv(request.body, 'upload') : datasetFromJson(request.body);
-          return ingestExternal(
-            { bus: deps.bus, clock: deps.clock, runs: deps.engine, holds: deps.holds },
-            { runId, ...(request.query.step !== undefined && { step: request.query.step }), dataset, source: `upload by ${request.holder?.name ?? 'operator'}` },
-          );
-        });
+        // Import and ingestion errors carry their own codes (error-catalogue.ts: 400, 404, 409).
+        const dataset = typeof request.body === 'string' ? parseExternalCsv(request.body, 'upload') : datasetFromJson(request.body);
+        const outcome = ingestExternal(
+          { bus: deps.bus, clock: deps.clock, runs: deps.engine, holds: deps.holds },
+          { runId, ...(request.query.step !== undefined && { step: request.query.step }), dataset, source: `upload by ${request.holder?.name ?? 'operator'}` },
+        );
         return reply.status(201).send(outcome);
       },
     );
@@ -124,18 +121,4 @@ function datasetFromJson(body: { kind: ExternalKind; points: JsonPoint[] }): Ext
           rows: body.points.map((p, i) => ({ temperatureK: p.temperatureK, mixingTimeS: need(p, i, 'mixingTimeS'), exchangedFraction: need(p, i, 'exchangedFraction') })),
         },
   );
-}
-
-/** Import and ingestion errors as API errors of the catalogue (400, 404, 409). */
-function asApiError<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (e) {
-    if (isImportError(e)) throw new ApiError(e.message, 'BAD_REQUEST');
-    if (isIngestError(e)) {
-      const code = e.code === 'INGEST_UNKNOWN_RUN' ? 'RUN_NOT_FOUND' : e.code === 'INGEST_NO_LINK' || e.code === 'INGEST_AMBIGUOUS_LINK' ? 'INVALID_STATE' : 'BAD_REQUEST';
-      throw new ApiError(e.message, code);
-    }
-    throw e;
-  }
 }

@@ -4,15 +4,11 @@ import { drt, type DrtResult } from '../../analysis/eis/drt.js';
 import { fitCircuit, WEIGHTINGS, type CircuitFitResult, type Weighting } from '../../analysis/eis/fit.js';
 import { linKk, type LinKkResult } from '../../analysis/eis/lin-kk.js';
 import { parseImpedanceFile } from '../../io/impedance-file.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliRunner } from '../command.js';
 import { onePositional, parseAnalyzeArgs, positiveNumber, printJson, readInputFile } from './analyze-options.js';
+import { extent } from '../../core/extent.js';
 
-export const analyzeEisCommand: CliCommand = {
-  name: 'analyze eis',
-  summary: 'EIS: equivalent-circuit fit, Lin-KK validation, DRT, conductivity (BioLogic .mpt, Gamry .DTA, CSV or text)',
-  usage:
-    'operando analyze eis FILE --circuit STRING [--weighting unit|modulus|proportional] [--exclude-inductive] ' +
-    '[--thickness-cm X --area-cm2 Y] [--kk] [--drt] [--json]',
+export const analyzeEisCommand: CliRunner = {
   async run(args, io) {
     const { values, positionals } = parseAnalyzeArgs(args, {
       circuit: { type: 'string' },
@@ -36,7 +32,8 @@ export const analyzeEisCommand: CliCommand = {
     const fit = fitCircuit(circuit, spectrum, { weighting });
     const kk = values.kk ? linKk(spectrum) : null;
     const distribution = values.drt ? drt(spectrum) : null;
-    const warnings = [...fit.warnings];
+    const skipped = spectrum.source.incompleteRowsSkipped;
+    const warnings = [...(skipped > 0 ? [`${skipped} rows with an empty cell (a point the instrument could not measure) were left out`] : []), ...fit.warnings];
     if (kk && !kk.pass) warnings.push(`Lin-KK: residuals up to ${(100 * kk.maxResidual).toFixed(2)}% of |Z|: the spectrum is not Kramers-Kronig consistent`);
     let conductivity: number | null = null;
     if (geometry) {
@@ -84,7 +81,7 @@ function summary(
   excluded: number,
 ): string {
   const lines = [`${file}: ${fit.circuit}, ${fit.points} points${excluded > 0 ? ` (${excluded} inductive excluded)` : ''}, ${fit.weighting} weighting`, ''];
-  const width = Math.max(...fit.parameters.map((p) => p.name.length));
+  const width = extent(fit.parameters.map((p) => p.name.length))?.max ?? 0;
   for (const p of fit.parameters) {
     const error = p.fixed ? '(fixed)' : p.stderr === null ? '± ?' : `± ${p.stderr.toPrecision(2)}`;
     lines.push(`  ${p.name.padEnd(width)}  ${p.value.toPrecision(5).padStart(12)} ${error.padEnd(12)} ${p.unit}`);

@@ -1,15 +1,12 @@
 import { analyzeGitt, type GittPulseResult, type GittSample } from '../../analysis/gitt/index.js';
 import { parseElectrochemSeries } from '../../io/electrochem-series.js';
-import { UsageError, type CliCommand } from '../command.js';
+import { UsageError, type CliRunner } from '../command.js';
 import { onePositional, parseAnalyzeArgs, printJson, readInputFile } from './analyze-options.js';
 
 const MASS_SET = ['massG', 'molarVolumeCm3PerMol', 'molarMassGPerMol', 'areaCm2'] as const;
 const PARAM_KEYS = [...MASS_SET, 'particleRadiusCm', 'theoreticalCapacityMah', 'initialX', 'electronsPerIon'] as const;
 
-export const analyzeGittCommand: CliCommand = {
-  name: 'analyze gitt',
-  summary: 'GITT: E0, Es, IR drop and Weppner-Huggins D of every pulse (CSV time_s,voltage_v,current_a or BioLogic .mpt)',
-  usage: 'operando analyze gitt DATA --params PARAMS.json [--json]',
+export const analyzeGittCommand: CliRunner = {
   async run(args, io) {
     const { values, positionals } = parseAnalyzeArgs(args, { params: { type: 'string' }, json: { type: 'boolean' } });
     const file = onePositional(positionals, 'data file');
@@ -18,7 +15,11 @@ export const analyzeGittCommand: CliCommand = {
     const series = parseElectrochemSeries(await readInputFile(io, file), file);
     const analysis = analyzeGitt(series, sample);
     const withX = analysis.pulses.some((p) => p.x !== null);
-    const warnings = [...analysis.warnings, ...analysis.pulses.flatMap((p) => p.warnings.map((w) => `pulse ${p.index}: ${w}`))];
+    const warnings = [
+      ...(series.skippedRows > 0 ? [`${series.skippedRows} rows with an empty cell (a value the instrument could not measure) were left out`] : []),
+      ...analysis.warnings,
+      ...analysis.pulses.flatMap((p) => p.warnings.map((w) => `pulse ${p.index}: ${w}`)),
+    ];
     if (values.json) {
       printJson(io, { pulses: analysis.pulses.map((p) => jsonPulse(p, withX)), warnings });
       return 0;

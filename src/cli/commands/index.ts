@@ -1,14 +1,103 @@
+import { ARRHENIUS_QUANTITIES } from '../../analysis/arrhenius/arrhenius.js';
+import { SIMULATOR_LINKS, SIMULATOR_MODELS } from '../../kinds/simulator-models.js';
 import type { CliCommand } from '../command.js';
-import { analyzeArrheniusCommand } from './analyze-arrhenius.js';
-import { analyzeEisCommand } from './analyze-eis.js';
-import { analyzeExchangeResistanceCommand } from './analyze-exchange-resistance.js';
-import { analyzeExsyCommand } from './analyze-exsy.js';
-import { analyzeGittCommand } from './analyze-gitt.js';
-import { analyzeT2Command } from './analyze-t2.js';
-import { runEisCommand } from './run-eis.js';
-import { runGittCommand } from './run-gitt.js';
-import { runVtCommand } from './run-vt.js';
-import { startCommand } from './start.js';
+import { DEFAULT_LAB_FILE } from '../defaults.js';
 
-/** Every CLI subcommand; `operando help` lists them in this order. */
-export const commands: CliCommand[] = [startCommand, runGittCommand, runEisCommand, runVtCommand, analyzeGittCommand, analyzeArrheniusCommand, analyzeT2Command, analyzeExsyCommand, analyzeExchangeResistanceCommand, analyzeEisCommand];
+/** The sweep options `run eis` and `run vt` share (their definitions: EIS_SWEEP_OPTIONS in run-eis.ts). */
+const EIS_SWEEP_USAGE =
+  '[--mode potentiostatic|galvanostatic] [--start "1 MHz"] [--end "0.1 Hz"] [--points-per-decade N | --points N] [--amplitude "10 mV" | "10 uA"] ' +
+  '[--bias "0 V"] [--bias-vs ocp|absolute] [--dc-current "0 A"] ' +
+  '[--ocp-duration "10 s"] [--wait-before DURATION] [--circuit "R0-p(R1,CPE1)-p(R2,CPE2)"] [--weighting unit|modulus|proportional] [--exclude-inductive]';
+
+/**
+ * Every CLI subcommand; `operando help` lists them in this order. Help and
+ * usage live here so that `operando --help` loads no command module; `load`
+ * imports a command's module only when it is chosen (the lab, the API and the
+ * serial ports are loaded by `start` and `run` only).
+ */
+export const commands: readonly CliCommand[] = [
+  {
+    name: 'start',
+    summary: 'Start the lab of a lab file: simulators, instruments, store, API and dashboard',
+    usage: `operando start [--config FILE] [--port N] [--debug]   (default FILE: ${DEFAULT_LAB_FILE})`,
+    load: async () => (await import('./start.js')).startCommand,
+  },
+  {
+    name: 'run gitt',
+    summary: 'Run a GITT protocol on a potentiostat of a lab file, printing progress and each pulse’s fit',
+    usage:
+      'operando run gitt [--config FILE] --instrument ID --current=-20uA|--current=-C/20 --pulse "10 min" ' +
+      '[--rest "30 min" | --rest-max-dvdt "1 mV/h" --rest-max "4 h" [--rest-window "5 min"]] [--pulses N] ' +
+      '[--cutoff-min V] [--cutoff-max V] [--sample-interval "1 s"] [--rest-sample-interval "10 s"] [--initial-rest "10 min"] [--json]',
+    load: async () => (await import('./run-gitt.js')).runGittCommand,
+  },
+  {
+    name: 'run eis',
+    summary: 'Run EIS sweeps on a potentiostat of a lab file, printing each sweep’s fit (circuit, Kramers-Kronig, conductivity)',
+    usage: `operando run eis [--config FILE] --instrument ID ${EIS_SWEEP_USAGE} [--repeats N] [--json]`,
+    load: async () => (await import('./run-eis.js')).runEisCommand,
+  },
+  {
+    name: 'run vt',
+    summary: 'Run a variable-temperature series: settle at each temperature, EIS and/or a hold for NMR there, conductivity and Arrhenius fits',
+    usage:
+      'operando run vt [--config FILE] --controller ID (--temperatures "300,320,340,360" | --from K --to K --step K) [--ramp "5 K/min"] ' +
+      '[--band "0.5 K"] [--max-rate "0.1 K/min"] [--hold "5 min"] [--timeout "2 h"] [--poll "5 s"] [--suspend-band "1 K"] [--suspend-policy repeat|mark] ' +
+      `[--potentiostat ID ${EIS_SWEEP_USAGE}] [--external nmr-t2,nmr-exsy [--max-wait "4 h"]] ` +
+      '[--jump-distance "0.3 nm" --dimension 1|2|3] [--exsy-distance "50 nm"] [--json]',
+    load: async () => (await import('./run-vt.js')).runVtCommand,
+  },
+  {
+    name: 'simulate',
+    summary: 'Run one instrument simulator on its own and print the URL a driver (or any software) opens: tcp://, modbus-tcp://, serial://, modbus-rtu://',
+    usage:
+      `operando simulate ${Object.keys(SIMULATOR_MODELS).join('|')} [--link ${SIMULATOR_LINKS.join('|')}] [--port N] [--host ADDRESS] ` +
+      `[--cell ${SIMULATOR_MODELS.potentiostat!.variant.choices.join('|')} | --preset ${SIMULATOR_MODELS.eurotherm!.variant.choices.join('|')}] ` +
+      '[--time-scale N] [--seed N] [--debug]   (--cell for the potentiostat, --preset for the temperature controllers; stop with Ctrl-C)',
+    load: async () => (await import('./simulate.js')).simulateCommand,
+  },
+  {
+    name: 'export',
+    summary: 'Write one stream of a stored run as CSV with units in the header (the file analyze gitt and analyze eis read back)',
+    usage: `operando export [--config FILE | --store DB] --run ID|latest [--stream NAME] [--keys potential,current] [--out FILE]   (default FILE: ${DEFAULT_LAB_FILE}; stdout without --out)`,
+    load: async () => (await import('./export.js')).exportCommand,
+  },
+  {
+    name: 'analyze gitt',
+    summary: 'GITT: E0, Es, IR drop and Weppner-Huggins D of every pulse (CSV with time, voltage and current columns such as time_s,potential_V,current_A, or BioLogic .mpt)',
+    usage: 'operando analyze gitt DATA --params PARAMS.json [--json]',
+    load: async () => (await import('./analyze-gitt.js')).analyzeGittCommand,
+  },
+  {
+    name: 'analyze arrhenius',
+    summary: 'Activation energy from a quantity measured at several temperatures (CSV temperature_k,value)',
+    usage: `operando analyze arrhenius FILE --quantity ${ARRHENIUS_QUANTITIES.join('|')} [--json]`,
+    load: async () => (await import('./analyze-arrhenius.js')).analyzeArrheniusCommand,
+  },
+  {
+    name: 'analyze t2',
+    summary: 'Motional narrowing of NMR T2 against temperature: Ea, tau_c, jump D (CSV temperature_k,t2_s)',
+    usage: 'operando analyze t2 FILE --jump-distance-nm L --dimension 1|2|3 [--larmor-mhz F] [--json]',
+    load: async () => (await import('./analyze-t2.js')).analyzeT2Command,
+  },
+  {
+    name: 'analyze exsy',
+    summary: 'Effective D from 2D exchange NMR build-up (CSV mixing_time_s,exchanged_fraction)',
+    usage: 'operando analyze exsy FILE --distance-nm D [--json]',
+    load: async () => (await import('./analyze-exsy.js')).analyzeExsyCommand,
+  },
+  {
+    name: 'analyze exchange-resistance',
+    summary: 'Charge-transfer resistance R_ct = R T/(z F j0) from an exchange current density',
+    usage: 'operando analyze exchange-resistance --j0-ma-per-cm2 J --temperature-k T [--electrons Z] [--json]',
+    load: async () => (await import('./analyze-exchange-resistance.js')).analyzeExchangeResistanceCommand,
+  },
+  {
+    name: 'analyze eis',
+    summary: 'EIS: equivalent-circuit fit, Lin-KK validation, DRT, conductivity (BioLogic .mpt, Gamry .DTA, CSV or text)',
+    usage:
+      'operando analyze eis FILE --circuit STRING [--weighting unit|modulus|proportional] [--exclude-inductive] ' +
+      '[--thickness-cm X --area-cm2 Y] [--kk] [--drt] [--json]',
+    load: async () => (await import('./analyze-eis.js')).analyzeEisCommand,
+  },
+];

@@ -11,6 +11,22 @@ export type PotentiostatStep =
   /** Galvanostatic EIS: a sine current of `amplitudeA` around `dcA`; Z as for the potentiostatic sweep. */
   | { kind: 'eis'; mode: 'galvanostatic'; startHz: number; endHz: number; points: number; amplitudeA: number; dcA: number };
 
+/**
+ * The status bits a potentiostat sample may carry (event `flags` of its
+ * streams). They are MethodSCRIPT's measurement-status bits, which any
+ * potentiostat can report in the same terms.
+ */
+export const POTENTIOSTAT_FLAGS = {
+  /** The sample was not taken at its scheduled time. */
+  timing_error: 0x1,
+  /** The signal exceeded the current (or potential) range: the value is clipped. */
+  overload: 0x2,
+  /** The signal is below the range's useful resolution. */
+  underload: 0x4,
+  /** The signal is close to the range's end. */
+  overload_warning: 0x8,
+} as const;
+
 export interface PotentiostatSample {
   /** Seconds since the step started, in the instrument's time. */
   readonly elapsedS: number;
@@ -19,6 +35,8 @@ export interface PotentiostatSample {
   readonly frequencyHz?: number;
   readonly zReOhm?: number;
   readonly zImOhm?: number;
+  /** Bits of POTENTIOSTAT_FLAGS; 0 when the sample is clean. */
+  readonly flags: number;
 }
 
 export interface StepOutcome {
@@ -26,7 +44,17 @@ export interface StepOutcome {
   readonly ending: 'completed' | 'cut-off' | 'aborted';
 }
 
+/** What the driver calls the quantities it delivers, for the descriptors of the potentiostat's streams. */
+export interface PotentiostatNativeQuantities {
+  readonly potential: string;
+  readonly current: string;
+  readonly frequency: string;
+  readonly zRe: string;
+  readonly zIm: string;
+}
+
 export interface PotentiostatDevice {
+  readonly nativeQuantities: PotentiostatNativeQuantities;
   identify(): Promise<Record<string, unknown>>;
   runStep(step: PotentiostatStep, onSample: (s: PotentiostatSample) => void, signal?: AbortSignal): Promise<StepOutcome>;
   cellOff(): Promise<void>;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PotentiostatInstrumentConfig } from '../config/schema.js';
-import { silentLogger } from '../core/logger.js';
-import { isEngineError } from '../engine/errors.js';
-import type { PotentiostatDevice, PotentiostatStep } from './potentiostat-device.js';
-import { PotentiostatInstrument } from './potentiostat-instrument.js';
+import { silentLogger } from '../../core/logger.js';
+import { isLimitError } from '../../instruments/limits.js';
+import type { PotentiostatInstrumentConfig } from './config.js';
+import type { PotentiostatDevice, PotentiostatSample, PotentiostatStep } from './device.js';
+import { PotentiostatInstrument } from './instrument.js';
 
 const CONFIG: PotentiostatInstrumentConfig = {
   id: 'pstat',
@@ -13,14 +13,19 @@ const CONFIG: PotentiostatInstrumentConfig = {
   limits: { minV: 2, maxV: 4, maxAbsCurrentA: 1e-3 },
 };
 
-/** A device that records what reaches it. */
-function recordingDevice(): PotentiostatDevice & { sent: PotentiostatStep[] } {
+/** A device that records what reaches it and answers each step with the given samples. */
+function recordingDevice(samples: PotentiostatSample[] = []): PotentiostatDevice & { sent: PotentiostatStep[] } {
   const sent: PotentiostatStep[] = [];
   return {
     sent,
+    nativeQuantities: { potential: 'p', current: 'c', frequency: 'f', zRe: 'r', zIm: 'j' },
     identify: async () => ({}),
-    runStep: async (step) => {
+    runStep: async (step, onSample, signal) => {
       sent.push(step);
+      for (const s of samples) {
+        if (signal?.aborted) return { ending: 'aborted' };
+        onSample(s);
+      }
       return { ending: 'completed' };
     },
     cellOff: async () => {},
@@ -29,20 +34,41 @@ function recordingDevice(): PotentiostatDevice & { sent: PotentiostatStep[] } {
 }
 
 const geis = (amplitudeA: number, dcA: number): PotentiostatStep => ({ kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA, dcA });
+const peis = (dcV: number, amplitudeV = 0.01): PotentiostatStep => ({ kind: 'eis', startHz: 1e3, endHz: 1, points: 5, amplitudeV, dcV });
+const run = (instrument: PotentiostatInstrument, step: PotentiostatStep) => instrument.runStep(step, () => {}, new AbortController().signal).catch((e: unknown) => e);
 
-describe('PotentiostatInstrument hard limits for galvanostatic EIS', () => {
-  it('refuses a GEIS sweep whose |DC| + amplitude exceeds the current limit before anything is sent', async () => {
+describe('PotentiostatInstrument hard limits', () => {
+  it.each<[string, PotentiostatStep, string]>([
+    ['a current beyond maxAbsCurrentA', { kind: 'constant-current', currentA: -1.01e-3, durationS: 1, intervalS: 1 }, 'maxAbsCurrentA'],
+    ['a potential above maxV', { kind: 'constant-potential', potentialV: 4.01, durationS: 1, intervalS: 1 }, 'maxV'],
+    ['a GEIS whose |DC| + amplitude exceeds the current limit', geis(0.6e-3, -0.5e-3), 'maxAbsCurrentA'],
+    ['a PEIS bias of exactly 0 V on a cell held between 2 and 4 V', peis(0), 'minV'],
+    ['a PEIS amplitude reaching past maxV', peis(3.9, 0.2), 'maxV'],
+  ])('refuses %s before anything is sent (LimitError LIMIT_EXCEEDED naming the limit)', async (_what, step, limit) => {
     const device = recordingDevice();
-    const instrument = new PotentiostatInstrument(CONFIG, device, silentLogger);
-    const refused = await instrument.runStep(geis(0.6e-3, -0.5e-3), () => {}, new AbortController().signal).catch((e: unknown) => e);
-    expect(isEngineError(refused, 'LIMIT_EXCEEDED')).toBe(true);
+    const refused = await run(new PotentiostatInstrument(CONFIG, device, silentLogger), step);
+    expect(isLimitError(refused, 'LIMIT_EXCEEDED')).toBe(true);
+    expect((refused as { context: { limit: string } }).context.limit).toBe(limit);
     expect(device.sent).toEqual([]);
   });
 
-  it('sends a GEIS sweep within the limit, whatever the voltage window (a current bias sets no potential)', async () => {
+  it('sends steps within the limits (a GEIS sets no potential, whatever the voltage window)', async () => {
     const device = recordingDevice();
     const instrument = new PotentiostatInstrument(CONFIG, device, silentLogger);
-    await instrument.runStep(geis(0.5e-3, 0.5e-3), () => {}, new AbortController().signal);
-    expect(device.sent).toEqual([geis(0.5e-3, 0.5e-3)]);
+    for (const step of [geis(0.5e-3, 0.5e-3), peis(3.4), { kind: 'ocp', durationS: 1, intervalS: 1 } as const]) await instrument.runStep(step, () => {}, new AbortController().signal);
+    expect(device.sent).toEqual([geis(0.5e-3, 0.5e-3), peis(3.4), { kind: 'ocp', durationS: 1, intervalS: 1 }]);
+  });
+
+  it('aborts a step at the first sample outside the voltage window and rejects with LIMIT_EXCEEDED', async () => {
+    const samples = [3.9, 4.05, 4.2].map((potentialV, i) => ({ elapsedS: i, potentialV, currentA: 1e-4, flags: 0 }));
+    const seen: number[] = [];
+    const instrument = new PotentiostatInstrument(CONFIG, recordingDevice(samples), silentLogger);
+    const refused = await instrument
+      .runStep({ kind: 'constant-current', currentA: 1e-4, durationS: 10, intervalS: 1 }, (s) => seen.push(s.potentialV!), new AbortController().signal)
+      .catch((e: unknown) => e);
+    expect(isLimitError(refused, 'LIMIT_EXCEEDED')).toBe(true);
+    expect((refused as { context: object }).context).toMatchObject({ limit: 'maxV', value: 4.05 });
+    // The sample beyond the limit is still delivered (it is data), and nothing after it.
+    expect(seen).toEqual([3.9, 4.05]);
   });
 });

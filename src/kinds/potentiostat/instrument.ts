@@ -1,14 +1,16 @@
-import type { PotentiostatInstrumentConfig, PotentiostatLimits, SampleConfig } from '../config/schema.js';
-import type { Logger } from '../core/logger.js';
-import { EngineError } from '../engine/errors.js';
-import { BaseInstrument } from './base-instrument.js';
-import type { PotentiostatDevice, PotentiostatSample, PotentiostatStep, StepOutcome } from './potentiostat-device.js';
+import type { SampleConfig } from '../../config/sample.js';
+import type { Logger } from '../../core/logger.js';
+import { BaseInstrument } from '../../instruments/base-instrument.js';
+import { LimitError } from '../../instruments/limits.js';
+import type { PotentiostatInstrumentConfig, PotentiostatLimits } from './config.js';
+import type { PotentiostatDevice, PotentiostatSample, PotentiostatStep, StepOutcome } from './device.js';
 
 /**
  * A potentiostat of the lab: the driver plus the service-side hard limits,
- * enforced here whatever the instrument does: a step asking for more current
- * than allowed is refused before it is sent, and a sample outside the voltage
- * window aborts the step at once.
+ * the one place they are checked: a step asking for more current or a
+ * potential beyond them is refused before it is sent, and a sample outside
+ * the voltage window aborts the step at once. Both refusals are LimitErrors
+ * (LIMIT_EXCEEDED). The safe state is the cell at open circuit.
  */
 export class PotentiostatInstrument extends BaseInstrument<PotentiostatInstrumentConfig> {
   protected readonly safeStateFailure = 'could not switch the cell off';
@@ -44,22 +46,27 @@ export class PotentiostatInstrument extends BaseInstrument<PotentiostatInstrumen
   /** Checks a step against the hard limits before anything is sent. */
   checkStep(step: PotentiostatStep): void {
     const { minV, maxV, maxAbsCurrentA } = this.limits;
-    if (step.kind === 'constant-current' && Math.abs(step.currentA) > maxAbsCurrentA) {
-      throw new EngineError(`${this.id}: |${step.currentA} A| exceeds the hard limit ${maxAbsCurrentA} A`, 'LIMIT_EXCEEDED', { instrument: this.id });
-    }
-    if (step.kind === 'constant-potential' && (step.potentialV < minV || step.potentialV > maxV)) {
-      throw new EngineError(`${this.id}: ${step.potentialV} V lies outside the hard limits ${minV}..${maxV} V`, 'LIMIT_EXCEEDED', { instrument: this.id });
-    }
-    if (step.kind === 'eis' && step.mode === 'galvanostatic') {
-      if (Math.abs(step.dcA) + step.amplitudeA > maxAbsCurrentA) {
-        throw new EngineError(`${this.id}: GEIS current |${step.dcA} A| + ${step.amplitudeA} A exceeds the hard limit ${maxAbsCurrentA} A`, 'LIMIT_EXCEEDED', {
-          instrument: this.id,
-        });
-      }
-    } else if (step.kind === 'eis' && (step.dcV - step.amplitudeV < minV || step.dcV + step.amplitudeV > maxV) && step.dcV !== 0) {
-      throw new EngineError(`${this.id}: EIS bias ${step.dcV} V ± ${step.amplitudeV} V leaves the hard limits ${minV}..${maxV} V`, 'LIMIT_EXCEEDED', {
-        instrument: this.id,
-      });
+    const refuse = (message: string, limit: keyof PotentiostatLimits, value: number) =>
+      new LimitError(`${this.id}: ${message}`, 'LIMIT_EXCEEDED', { instrument: this.id, limit, value });
+    switch (step.kind) {
+      case 'constant-current':
+        if (!(Math.abs(step.currentA) <= maxAbsCurrentA)) throw refuse(`|${step.currentA} A| exceeds the hard limit ${maxAbsCurrentA} A`, 'maxAbsCurrentA', step.currentA);
+        return;
+      case 'constant-potential':
+        if (!(step.potentialV >= minV && step.potentialV <= maxV)) {
+          throw refuse(`${step.potentialV} V lies outside the hard limits ${minV}..${maxV} V`, step.potentialV > maxV ? 'maxV' : 'minV', step.potentialV);
+        }
+        return;
+      case 'eis':
+        if (step.mode === 'galvanostatic') {
+          const peakA = Math.abs(step.dcA) + step.amplitudeA;
+          if (!(peakA <= maxAbsCurrentA)) throw refuse(`GEIS current |${step.dcA} A| + ${step.amplitudeA} A exceeds the hard limit ${maxAbsCurrentA} A`, 'maxAbsCurrentA', peakA);
+        } else if (!(step.dcV - step.amplitudeV >= minV && step.dcV + step.amplitudeV <= maxV)) {
+          throw refuse(`EIS bias ${step.dcV} V ± ${step.amplitudeV} V leaves the hard limits ${minV}..${maxV} V`, step.dcV + step.amplitudeV > maxV ? 'maxV' : 'minV', step.dcV);
+        }
+        return;
+      case 'ocp':
+        return;
     }
   }
 
@@ -72,20 +79,19 @@ export class PotentiostatInstrument extends BaseInstrument<PotentiostatInstrumen
     const local = new AbortController();
     const forward = () => local.abort(signal.reason);
     signal.addEventListener('abort', forward, { once: true });
-    let violation: EngineError | null = null;
+    let violation: LimitError | null = null;
+    const { minV, maxV } = this.limits;
     try {
       const outcome = await this.device.runStep(
         step,
         (s) => {
-          if (s.potentialV !== undefined && step.kind !== 'eis' && (s.potentialV < this.limits.minV || s.potentialV > this.limits.maxV)) {
-            if (!violation) {
-              violation = new EngineError(
-                `${this.id}: cell voltage ${s.potentialV.toFixed(4)} V left the hard limits ${this.limits.minV}..${this.limits.maxV} V`,
-                'LIMIT_EXCEEDED',
-                { instrument: this.id, potentialV: s.potentialV },
-              );
-              local.abort(violation);
-            }
+          if (!violation && s.potentialV !== undefined && step.kind !== 'eis' && !(s.potentialV >= minV && s.potentialV <= maxV)) {
+            violation = new LimitError(`${this.id}: cell voltage ${s.potentialV.toFixed(4)} V left the hard limits ${minV}..${maxV} V`, 'LIMIT_EXCEEDED', {
+              instrument: this.id,
+              limit: s.potentialV > maxV ? 'maxV' : 'minV',
+              value: s.potentialV,
+            });
+            local.abort(violation);
           }
           onSample(s);
         },

@@ -1,16 +1,16 @@
-import { LimitedTemperatureController, type TemperatureLimits } from '../../drivers/temperature/temperature-limits.js';
-import type { TemperatureController, TemperatureReading } from '../../drivers/temperature/temperature-controller.js';
-import type { TemperatureInstrumentConfig } from '../config/schema.js';
-import type { Logger } from '../core/logger.js';
-import { EngineError } from '../engine/errors.js';
-import { BaseInstrument } from './base-instrument.js';
+import type { TemperatureController, TemperatureReading } from '../../../drivers/temperature/temperature-controller.js';
+import type { Logger } from '../../core/logger.js';
+import { BaseInstrument } from '../../instruments/base-instrument.js';
+import type { TemperatureInstrumentConfig } from './config.js';
+import { LimitedTemperatureController, type TemperatureLimits } from './limits.js';
 
 /**
  * A temperature controller of the lab (furnace, NMR VT unit): the driver
- * behind the service-side limits guard. Protocols check their whole program
- * with `checkSetpoint`/`checkRamp` when they are planned, so a run that would
- * leave the limits never starts; the guard refuses again at send time.
- * `safe()` sends the safe ramp and setpoint and never throws.
+ * behind the service-side limits guard (limits.ts, the one place the limits
+ * are checked). Protocols check their whole program with
+ * `checkSetpoint`/`checkRamp` when they plan it, so a run that would leave
+ * the limits never starts; the guard refuses again at send time. `safe()`
+ * sends the safe ramp and setpoint and never throws.
  */
 export class TemperatureInstrument extends BaseInstrument<TemperatureInstrumentConfig> {
   private readonly guarded: LimitedTemperatureController;
@@ -18,11 +18,16 @@ export class TemperatureInstrument extends BaseInstrument<TemperatureInstrumentC
 
   constructor(config: TemperatureInstrumentConfig, controller: TemperatureController, logger: Logger) {
     super(config, logger);
-    this.guarded = new LimitedTemperatureController(controller, config.limits);
+    this.guarded = new LimitedTemperatureController(controller, config.limits, config.id);
   }
 
   get limits(): TemperatureLimits {
     return this.guarded.limits;
+  }
+
+  /** The controller as the service sees it (what it calls its quantities). */
+  get controller(): TemperatureController {
+    return this.guarded;
   }
 
   protected identify(): Promise<object> {
@@ -37,26 +42,14 @@ export class TemperatureInstrument extends BaseInstrument<TemperatureInstrumentC
     return this.guarded.close();
   }
 
-  /** Refuses a setpoint outside the hard limits (LIMIT_EXCEEDED) without touching the instrument. */
+  /** Refuses a setpoint outside the hard limits (LimitError LIMIT_EXCEEDED) without touching the instrument. */
   checkSetpoint(temperatureK: number): void {
-    const { minK, maxK } = this.limits;
-    if (!(temperatureK >= minK && temperatureK <= maxK)) {
-      throw new EngineError(`${this.id}: setpoint ${temperatureK} K lies outside the hard limits ${minK}..${maxK} K`, 'LIMIT_EXCEEDED', {
-        instrument: this.id,
-        temperatureK,
-      });
-    }
+    this.guarded.checkSetpoint(temperatureK);
   }
 
-  /** Refuses a ramp above the hard limit (LIMIT_EXCEEDED) without touching the instrument. */
+  /** Refuses a ramp beyond the hard limit (LimitError LIMIT_EXCEEDED) without touching the instrument. */
   checkRamp(kPerMin: number): void {
-    const { maxRampKPerMin } = this.limits;
-    if (!(kPerMin > 0 && kPerMin <= maxRampKPerMin)) {
-      throw new EngineError(`${this.id}: ramp ${kPerMin} K/min lies outside 0 < ramp <= ${maxRampKPerMin} K/min`, 'LIMIT_EXCEEDED', {
-        instrument: this.id,
-        kPerMin,
-      });
-    }
+    this.guarded.checkRamp(kPerMin);
   }
 
   read(): Promise<TemperatureReading> {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { TemperatureController, TemperatureReading } from './temperature-controller.js';
-import { isLimitError, LimitedTemperatureController, type LimitErrorCode, type TemperatureLimits } from './temperature-limits.js';
+import type { TemperatureController, TemperatureReading } from '../../../drivers/temperature/temperature-controller.js';
+import { isLimitError } from '../../instruments/limits.js';
+import { LimitedTemperatureController, type TemperatureLimits } from './limits.js';
 
 const LIMITS: TemperatureLimits = { minK: 250, maxK: 450, maxRampKPerMin: 10, safeK: 298.15 };
 
 /** A controller that records what reaches it; `failRamp` makes ramp writes fail. */
 class RecordingController implements TemperatureController {
+  readonly nativeQuantities = { temperature: 'T', setpoint: 'SP', workingSetpoint: 'WSP', output: 'OP' };
   readonly calls: string[] = [];
   failRamp = false;
   identify() {
@@ -26,12 +28,14 @@ class RecordingController implements TemperatureController {
   }
 }
 
-async function refusal(promise: Promise<unknown>): Promise<LimitErrorCode | 'accepted' | 'other'> {
+/** What became of a request: accepted, or the code and the limit a LimitError names. */
+async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
     return 'accepted';
   } catch (e) {
-    return isLimitError(e) ? e.code : 'other';
+    if (!isLimitError(e)) return 'other';
+    return e.context.limit === undefined ? e.code : `${e.code} ${String(e.context.limit)}`;
   }
 }
 
@@ -41,12 +45,12 @@ describe('LimitedTemperatureController', () => {
     const guarded = new LimitedTemperatureController(inner, LIMITS);
     await guarded.setRampRate(5);
     inner.calls.length = 0;
-    expect(await refusal(guarded.setSetpoint(450.01))).toBe('SETPOINT_OUT_OF_RANGE');
-    expect(await refusal(guarded.setSetpoint(249.99))).toBe('SETPOINT_OUT_OF_RANGE');
-    expect(await refusal(guarded.setSetpoint(Number.NaN))).toBe('SETPOINT_OUT_OF_RANGE');
-    expect(await refusal(guarded.setRampRate(10.01))).toBe('RAMP_OUT_OF_RANGE');
-    expect(await refusal(guarded.setRampRate(0))).toBe('RAMP_OUT_OF_RANGE');
-    expect(await refusal(guarded.setRampRate(null))).toBe('RAMP_OUT_OF_RANGE');
+    expect(await refusal(guarded.setSetpoint(450.01))).toBe('LIMIT_EXCEEDED maxK');
+    expect(await refusal(guarded.setSetpoint(249.99))).toBe('LIMIT_EXCEEDED minK');
+    expect(await refusal(guarded.setSetpoint(Number.NaN))).toBe('LIMIT_EXCEEDED minK');
+    expect(await refusal(guarded.setRampRate(10.01))).toBe('LIMIT_EXCEEDED maxRampKPerMin');
+    expect(await refusal(guarded.setRampRate(0))).toBe('LIMIT_EXCEEDED maxRampKPerMin');
+    expect(await refusal(guarded.setRampRate(null))).toBe('LIMIT_EXCEEDED maxRampKPerMin');
     expect(inner.calls).toEqual([]);
     expect(await refusal(guarded.setSetpoint(450))).toBe('accepted');
     expect(await refusal(guarded.setRampRate(10))).toBe('accepted');

@@ -1,21 +1,7 @@
-import { OperandoError } from '../../src/core/errors.js';
-import type { TemperatureController, TemperatureIdentity, TemperatureReading } from './temperature-controller.js';
+import type { TemperatureController, TemperatureIdentity, TemperatureNativeQuantities, TemperatureReading } from '../../../drivers/temperature/temperature-controller.js';
+import { LimitError } from '../../instruments/limits.js';
 
-export type LimitErrorCode =
-  | 'SETPOINT_OUT_OF_RANGE'
-  | 'RAMP_OUT_OF_RANGE'
-  /** A setpoint before any ramp rate was set through the guard: the change would not be ramped. */
-  | 'RAMP_NOT_SET'
-  | 'INVALID_LIMITS';
-
-/** A request refused by the service-side limits before anything reached the instrument. */
-export class LimitError extends OperandoError<LimitErrorCode> {}
-
-export function isLimitError(e: unknown, code?: LimitErrorCode): e is LimitError {
-  return e instanceof LimitError && (code === undefined || e.code === code);
-}
-
-/** The hard limits of one controller: the lab file's `limits` (src/config/schema.ts) fit this shape. */
+/** The hard limits of one controller: the lab file's `limits` (src/kinds/temperature/config.ts) fit this shape. */
 export interface TemperatureLimits {
   readonly minK: number;
   /** Highest setpoint, e.g. below the NMR probe's limit. */
@@ -27,28 +13,67 @@ export interface TemperatureLimits {
   readonly safeRampKPerMin?: number;
 }
 
+/** What contradicts itself in a set of limits, or null. The lab-file check and the guard use it. */
+export function temperatureLimitsProblem(limits: TemperatureLimits): { field: keyof TemperatureLimits; message: string } | null {
+  const { minK, maxK, maxRampKPerMin, safeK, safeRampKPerMin } = limits;
+  if (!(minK > 0 && minK < maxK && Number.isFinite(maxK))) return { field: 'minK', message: 'minK must lie in 0 < minK < maxK' };
+  if (!(safeK >= minK && safeK <= maxK)) return { field: 'safeK', message: 'safeK must lie within minK..maxK' };
+  if (!(maxRampKPerMin > 0 && Number.isFinite(maxRampKPerMin))) return { field: 'maxRampKPerMin', message: 'maxRampKPerMin must be > 0' };
+  if (safeRampKPerMin !== undefined && !(safeRampKPerMin > 0 && safeRampKPerMin <= maxRampKPerMin)) {
+    return { field: 'safeRampKPerMin', message: 'safeRampKPerMin must lie in 0 < rate <= maxRampKPerMin' };
+  }
+  return null;
+}
+
 /**
- * The guard the service puts around every controller. Setpoints and ramps
- * outside the limits are refused with a LimitError before anything is sent;
- * "ramp off" is refused too, since the limits always carry a largest ramp, and
- * so is a setpoint before a ramp was set through the guard (the controller's
- * own ramp could be off, and the change would be a step).
+ * The guard the service puts around every controller, and the one place the
+ * temperature limits are checked: protocols call `checkSetpoint` and
+ * `checkRamp` when they plan a program (so a run that would leave the limits
+ * never starts), and `setSetpoint`/`setRampRate` check again at send time.
+ * Refusals are LimitErrors (LIMIT_EXCEEDED) and nothing is sent. "Ramp off"
+ * is refused, since the limits always carry a largest ramp, and so is a
+ * setpoint before a ramp was set through the guard (the controller's own ramp
+ * could be off, and the change would be a step: RAMP_NOT_SET).
  */
 export class LimitedTemperatureController implements TemperatureController {
   private rampSet = false;
 
+  /** `id` names the instrument in messages. */
   constructor(
     private readonly inner: TemperatureController,
     readonly limits: TemperatureLimits,
+    private readonly id = 'controller',
   ) {
-    const { minK, maxK, maxRampKPerMin, safeK, safeRampKPerMin } = limits;
-    const problem =
-      !(minK > 0 && minK < maxK && Number.isFinite(maxK)) ? 'minK must lie in 0 < minK < maxK'
-      : !(safeK >= minK && safeK <= maxK) ? 'safeK must lie within minK..maxK'
-      : !(maxRampKPerMin > 0 && Number.isFinite(maxRampKPerMin)) ? 'maxRampKPerMin must be > 0'
-      : safeRampKPerMin !== undefined && !(safeRampKPerMin > 0 && safeRampKPerMin <= maxRampKPerMin) ? 'safeRampKPerMin must lie in 0 < rate <= maxRampKPerMin'
-      : null;
-    if (problem) throw new LimitError(`invalid temperature limits: ${problem}`, 'INVALID_LIMITS', { limits });
+    const problem = temperatureLimitsProblem(limits);
+    if (problem) throw new LimitError(`${id}: invalid temperature limits: ${problem.message}`, 'INVALID_LIMITS', { instrument: id, limits });
+  }
+
+  /** Refuses a setpoint outside the hard limits without touching the instrument. */
+  checkSetpoint(temperatureK: number): void {
+    const { minK, maxK } = this.limits;
+    if (!(temperatureK >= minK && temperatureK <= maxK)) {
+      throw new LimitError(`${this.id}: setpoint ${temperatureK} K lies outside the hard limits ${minK}..${maxK} K`, 'LIMIT_EXCEEDED', {
+        instrument: this.id,
+        limit: temperatureK > maxK ? 'maxK' : 'minK',
+        value: temperatureK,
+      });
+    }
+  }
+
+  /** Refuses a ramp that is off, not positive or above the hard limit without touching the instrument. */
+  checkRamp(kPerMin: number | null): void {
+    const { maxRampKPerMin } = this.limits;
+    if (kPerMin === null || !(kPerMin > 0 && kPerMin <= maxRampKPerMin)) {
+      throw new LimitError(
+        `${this.id}: ramp ${kPerMin === null ? 'off' : `${kPerMin} K/min`} is not allowed: the ramp must lie in 0 < rate <= ${maxRampKPerMin} K/min`,
+        'LIMIT_EXCEEDED',
+        { instrument: this.id, limit: 'maxRampKPerMin', value: kPerMin },
+      );
+    }
+  }
+
+  get nativeQuantities(): TemperatureNativeQuantities {
+    return this.inner.nativeQuantities;
   }
 
   identify(): Promise<TemperatureIdentity> {
@@ -60,24 +85,18 @@ export class LimitedTemperatureController implements TemperatureController {
   }
 
   async setSetpoint(temperatureK: number): Promise<void> {
-    const { minK, maxK } = this.limits;
-    if (!(temperatureK >= minK && temperatureK <= maxK)) {
-      throw new LimitError(`setpoint ${temperatureK} K lies outside the limits ${minK}..${maxK} K`, 'SETPOINT_OUT_OF_RANGE', { temperatureK, minK, maxK });
-    }
+    this.checkSetpoint(temperatureK);
     if (!this.rampSet) {
-      throw new LimitError('set a ramp rate before the first setpoint: temperature changes are ramped', 'RAMP_NOT_SET', { temperatureK });
+      throw new LimitError(`${this.id}: set a ramp rate before the first setpoint: temperature changes are ramped`, 'RAMP_NOT_SET', {
+        instrument: this.id,
+        value: temperatureK,
+      });
     }
     await this.inner.setSetpoint(temperatureK);
   }
 
   async setRampRate(kPerMin: number | null): Promise<void> {
-    const { maxRampKPerMin } = this.limits;
-    if (kPerMin === null || !(kPerMin > 0 && kPerMin <= maxRampKPerMin)) {
-      throw new LimitError(`ramp ${kPerMin === null ? 'off' : `${kPerMin} K/min`} is not allowed: the ramp must lie in 0 < rate <= ${maxRampKPerMin} K/min`, 'RAMP_OUT_OF_RANGE', {
-        kPerMin,
-        maxRampKPerMin,
-      });
-    }
+    this.checkRamp(kPerMin);
     await this.inner.setRampRate(kPerMin);
     this.rampSet = true;
   }

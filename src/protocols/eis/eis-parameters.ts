@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Weighting } from '../../analysis/eis/fit.js';
-import { SampleSchema, type SampleConfig } from '../../config/schema.js';
+import { SampleSchema } from '../../config/sample.js';
 
 const Quantity = (description: string) => Type.Union([Type.Number(), Type.String()], { description });
 
@@ -52,30 +51,41 @@ const EisSweepSchema = Type.Object(EisSweepProperties);
 export type EisSweepInput = Static<typeof EisSweepSchema>;
 export type EisParametersInput = Static<typeof EisParametersSchema>;
 
+/** PEIS: a sine potential around a DC bias; GEIS: a sine current around a DC current. */
+const EisExcitationSchema = Type.Union([
+  Type.Object({
+    mode: Type.Literal('potentiostatic'),
+    amplitudeV: Type.Number(),
+    bias: Type.Object({ dcV: Type.Number(), vs: Type.Union([Type.Literal('ocp'), Type.Literal('absolute')]) }),
+  }),
+  Type.Object({ mode: Type.Literal('galvanostatic'), amplitudeA: Type.Number(), dcA: Type.Number() }),
+]);
+export type EisExcitation = Static<typeof EisExcitationSchema>;
+
+const EisPlanCommonSchema = Type.Object({
+  kind: Type.Literal('eis-sweep'),
+  instrument: Type.String(),
+  startHz: Type.Number(),
+  endHz: Type.Number(),
+  points: Type.Integer(),
+  /** Open circuit before the sweep: the wait, or long enough to measure the OCP. */
+  restS: Type.Number(),
+  /** The OCP is the mean over the last `ocpS` of the rest. */
+  ocpS: Type.Number(),
+  restIntervalS: Type.Number(),
+  analysis: Type.Object({
+    circuit: Type.String(),
+    weighting: Type.Union([Type.Literal('unit'), Type.Literal('modulus'), Type.Literal('proportional')]),
+    excludeInductive: Type.Boolean(),
+  }),
+  sample: Type.Union([Type.Partial(SampleSchema), Type.Null()]),
+});
+
 /**
  * One sweep and its analysis in SI units, as executed and stored in the
  * run-start document: the EIS protocol's parameters, and the `eis` entry of
- * the parameters of a protocol that runs sweeps as a step. `kind` lets the
- * live EIS fit recognise it there.
+ * the parameters of a protocol that runs sweeps as a step. The live EIS fit
+ * reads it back through this schema.
  */
-export type EisPlan = EisPlanCommon & EisExcitation;
-
-/** PEIS: a sine potential around a DC bias; GEIS: a sine current around a DC current. */
-export type EisExcitation =
-  | { readonly mode: 'potentiostatic'; readonly amplitudeV: number; readonly bias: { readonly dcV: number; readonly vs: 'ocp' | 'absolute' } }
-  | { readonly mode: 'galvanostatic'; readonly amplitudeA: number; readonly dcA: number };
-
-interface EisPlanCommon {
-  readonly kind: 'eis-sweep';
-  readonly instrument: string;
-  readonly startHz: number;
-  readonly endHz: number;
-  readonly points: number;
-  /** Open circuit before the sweep: the wait, or long enough to measure the OCP. */
-  readonly restS: number;
-  /** The OCP is the mean over the last `ocpS` of the rest. */
-  readonly ocpS: number;
-  readonly restIntervalS: number;
-  readonly analysis: { readonly circuit: string; readonly weighting: Weighting; readonly excludeInductive: boolean };
-  readonly sample: SampleConfig | null;
-}
+export const EisPlanSchema = Type.Intersect([EisPlanCommonSchema, EisExcitationSchema]);
+export type EisPlan = Static<typeof EisPlanSchema>;

@@ -1,9 +1,10 @@
 import { Circuit } from '../../analysis/eis/circuit.js';
 import { isEisError } from '../../analysis/eis/errors.js';
-import type { SampleConfig } from '../../config/schema.js';
+import type { SampleConfig } from '../../config/sample.js';
 import { EngineError } from '../../engine/errors.js';
-import { PotentiostatInstrument } from '../../instruments/potentiostat-instrument.js';
-import type { PotentiostatSample, PotentiostatStep } from '../../instruments/potentiostat-device.js';
+import type { PotentiostatStep } from '../../kinds/potentiostat/device.js';
+import { PotentiostatInstrument } from '../../kinds/potentiostat/instrument.js';
+import { PotentiostatRecorder } from '../../kinds/potentiostat/streams.js';
 import type { InstrumentLookup, PreparedProtocol, ProtocolDefinition, RunContext } from '../protocol.js';
 import { badParameter, positiveAt, quantityAt } from '../temperature/parameter-reader.js';
 import { DEFAULT_EIS_CIRCUIT, EisParametersSchema, type EisExcitation, type EisParametersInput, type EisPlan, type EisSweepInput } from './eis-parameters.js';
@@ -126,32 +127,24 @@ export interface EisSweepOutcome {
 
 /**
  * One sweep as a step of any protocol: the open-circuit rest (the OCP is
- * measured there when the bias is relative to it), then the sweep, each
- * frequency point emitted as `frequency` (Hz), `z_re` and `z_im` (ohm)
- * readings of one timestamp. Progress documents `eis-sweep` and
- * `eis-sweep-done` (or `eis-sweep-aborted`) carry the sweep index as their
- * step, which is how the live EIS fit finds the sweep's points.
+ * measured there when the bias is relative to it; its samples are events of
+ * the instrument's DC stream), then the sweep, each frequency point an event
+ * of its impedance stream (`frequency`, `z_re`, `z_im`, `sweep`). Progress
+ * documents `eis-sweep` and `eis-sweep-done` (or `eis-sweep-aborted`) carry
+ * the sweep index as their step: the live EIS fit fits a sweep's points when
+ * it is done.
  */
 export async function runEisSweep(
   ctx: RunContext,
-  instrument: PotentiostatInstrument,
+  recorder: PotentiostatRecorder,
   plan: EisPlan,
   sweepIndex: number,
   of: number | null = null,
   signal: AbortSignal = ctx.signal,
 ): Promise<EisSweepOutcome> {
-  let points = 0;
-  const emitAt = (startNs: bigint) => (s: PotentiostatSample) => {
-    const t = startNs + BigInt(Math.round(s.elapsedS * 1e9));
-    if (s.frequencyHz !== undefined && s.zReOhm !== undefined && s.zImOhm !== undefined) {
-      ctx.emit(instrument.id, 'frequency', s.frequencyHz, 'Hz', t);
-      ctx.emit(instrument.id, 'z_re', s.zReOhm, 'ohm', t);
-      ctx.emit(instrument.id, 'z_im', s.zImOhm, 'ohm', t);
-      points++;
-    } else if (s.potentialV !== undefined) {
-      ctx.emit(instrument.id, 'potential', s.potentialV, 'V', t);
-    }
-  };
+  const instrument = recorder.instrument;
+  let sweep: { points(): number } | null = null;
+  const points = () => sweep?.points() ?? 0;
   ctx.progress(
     EIS_PHASES.sweep,
     sweepIndex,
@@ -162,11 +155,11 @@ export async function runEisSweep(
   try {
     let ocpV: number | null = null;
     if (plan.restS > 0) {
-      const restStartNs = ctx.clock.nowNs();
-      const record = emitAt(restStartNs);
+      const rest: PotentiostatStep = { kind: 'ocp', durationS: plan.restS, intervalS: plan.restIntervalS };
+      const record = recorder.dcSamples(rest, ctx.clock.nowNs());
       const recent: Array<{ elapsedS: number; potentialV: number }> = [];
       await instrument.runStep(
-        { kind: 'ocp', durationS: plan.restS, intervalS: plan.restIntervalS },
+        rest,
         (s) => {
           record(s);
           if (s.potentialV !== undefined) recent.push({ elapsedS: s.elapsedS, potentialV: s.potentialV });
@@ -181,21 +174,23 @@ export async function runEisSweep(
       throw new EngineError(`${instrument.id}: no open-circuit potential was measured before EIS sweep ${sweepIndex}`, 'INSTRUMENT_UNAVAILABLE', { instrument: instrument.id });
     }
     const step = sweepStep(plan, vsOcp ? ocpV : null);
-    await instrument.runStep(step, emitAt(ctx.clock.nowNs()), signal);
+    const recording = recorder.eisPoints(sweepIndex, ctx.clock.nowNs());
+    sweep = recording;
+    await instrument.runStep(step, recording.onSample, signal);
     const galvanostatic = step.mode === 'galvanostatic';
-    ctx.progress(EIS_PHASES.sweepDone, sweepIndex, of, null, `EIS sweep ${sweepIndex}: ${points} points at ${galvanostatic ? `${step.dcA} A` : `${step.dcV.toFixed(4)} V`} DC`);
-    return { points, dcV: galvanostatic ? null : step.dcV, dcA: galvanostatic ? step.dcA : null, ocpV };
+    ctx.progress(EIS_PHASES.sweepDone, sweepIndex, of, null, `EIS sweep ${sweepIndex}: ${points()} points at ${galvanostatic ? `${step.dcA} A` : `${step.dcV.toFixed(4)} V`} DC`);
+    return { points: points(), dcV: galvanostatic ? null : step.dcV, dcA: galvanostatic ? step.dcA : null, ocpV };
   } catch (e) {
-    ctx.progress(EIS_PHASES.sweepAborted, sweepIndex, of, null, `EIS sweep ${sweepIndex} interrupted after ${points} points`);
+    ctx.progress(EIS_PHASES.sweepAborted, sweepIndex, of, null, `EIS sweep ${sweepIndex} interrupted after ${points()} points`);
     throw e;
   }
 }
 
 async function runEis(ctx: RunContext, plan: EisPlan, repeats: number): Promise<{ reason: string }> {
-  const instrument = ctx.instrument<PotentiostatInstrument>(plan.instrument);
+  const recorder = new PotentiostatRecorder(ctx, ctx.instrument<PotentiostatInstrument>(plan.instrument));
   for (let k = 1; k <= repeats; k++) {
     await ctx.checkpoint();
-    await runEisSweep(ctx, instrument, plan, k, repeats);
+    await runEisSweep(ctx, recorder, plan, k, repeats);
   }
   ctx.progress('done', repeats, repeats, 0, `${repeats} sweep${repeats > 1 ? 's' : ''} done`);
   return { reason: 'completed' };

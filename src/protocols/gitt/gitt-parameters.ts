@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { SampleSchema } from '../../config/schema.js';
+import { SampleSchema } from '../../config/sample.js';
 
 const Quantity = (description: string) => Type.Union([Type.Number(), Type.String()], { description });
 
@@ -41,20 +41,26 @@ export const GittParametersSchema = Type.Object(
 
 export type GittParametersInput = Static<typeof GittParametersSchema>;
 
-export type GittRest =
-  | { kind: 'fixed'; durationS: number }
-  | { kind: 'relaxation'; maxDvdtVPerS: number; windowS: number; minDurationS: number; maxDurationS: number };
+const GittRestSchema = Type.Union([
+  Type.Object({ kind: Type.Literal('fixed'), durationS: Type.Number() }),
+  Type.Object({ kind: Type.Literal('relaxation'), maxDvdtVPerS: Type.Number(), windowS: Type.Number(), minDurationS: Type.Number(), maxDurationS: Type.Number() }),
+]);
+export type GittRest = Static<typeof GittRestSchema>;
 
-/** GITT in SI units, as executed and stored in the run-start document. */
-export interface GittPlan {
-  readonly instrument: string;
-  readonly currentA: number;
-  readonly pulseS: number;
-  readonly rest: GittRest;
-  readonly pulses: number | null;
-  readonly cutoff: { minV: number | null; maxV: number | null };
-  readonly sampleIntervalS: number;
-  readonly restSampleIntervalS: number;
-  readonly initialRestS: number;
-  readonly sample: Static<typeof SampleSchema> | null;
-}
+/**
+ * GITT in SI units, as executed and stored in the run-start document. The
+ * live fit reads it back through this schema (a checked read, not a cast).
+ */
+export const GittPlanSchema = Type.Object({
+  instrument: Type.String(),
+  currentA: Type.Number(),
+  pulseS: Type.Number(),
+  rest: GittRestSchema,
+  pulses: Type.Union([Type.Integer(), Type.Null()]),
+  cutoff: Type.Object({ minV: Type.Union([Type.Number(), Type.Null()]), maxV: Type.Union([Type.Number(), Type.Null()]) }),
+  sampleIntervalS: Type.Number(),
+  restSampleIntervalS: Type.Number(),
+  initialRestS: Type.Number(),
+  sample: Type.Union([Type.Partial(SampleSchema), Type.Null()]),
+});
+export type GittPlan = Static<typeof GittPlanSchema>;

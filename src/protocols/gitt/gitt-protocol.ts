@@ -2,8 +2,9 @@ import { nsToS } from '../../core/clock.js';
 import { formatQuantity, parseCurrent, parseQuantity } from '../../core/units.js';
 import { linearRegression } from '../../analysis/numeric/linear-regression.js';
 import { EngineError } from '../../engine/errors.js';
-import { PotentiostatInstrument } from '../../instruments/potentiostat-instrument.js';
-import type { PotentiostatSample, PotentiostatStep } from '../../instruments/potentiostat-device.js';
+import type { PotentiostatSample, PotentiostatStep } from '../../kinds/potentiostat/device.js';
+import { PotentiostatInstrument } from '../../kinds/potentiostat/instrument.js';
+import { PotentiostatRecorder } from '../../kinds/potentiostat/streams.js';
 import type { InstrumentLookup, PreparedProtocol, ProtocolDefinition, RunContext } from '../protocol.js';
 import { GittParametersSchema, type GittParametersInput, type GittPlan, type GittRest } from './gitt-parameters.js';
 
@@ -116,16 +117,7 @@ function beyondCutoff(plan: GittPlan, v: number): boolean {
 
 async function runGitt(ctx: RunContext, plan: GittPlan): Promise<{ reason: string }> {
   const pstat = ctx.instrument<PotentiostatInstrument>(plan.instrument);
-  let lastV = Number.NaN;
-  const record = (stepStartNs: bigint) => (s: PotentiostatSample) => {
-    const t = stepStartNs + BigInt(Math.round(s.elapsedS * 1e9));
-    // Current before potential: the live fit pairs a potential with the current of the same instant.
-    if (s.currentA !== undefined) ctx.emit(plan.instrument, 'current', s.currentA, 'A', t);
-    if (s.potentialV !== undefined) {
-      lastV = s.potentialV;
-      ctx.emit(plan.instrument, 'potential', s.potentialV, 'V', t);
-    }
-  };
+  const recorder = new PotentiostatRecorder(ctx, pstat);
   // ETA from the plan: a relaxation rest is taken as long as the rests so far (at first, its maximum).
   const restDurationsS: number[] = [];
   const restS = () =>
@@ -136,7 +128,7 @@ async function runGitt(ctx: RunContext, plan: GittPlan): Promise<{ reason: strin
 
   await ctx.checkpoint();
   ctx.progress(GITT_PHASES.initialRest, 0, total, total === null ? null : plan.initialRestS + (eta(total, 0) ?? 0), `open-circuit rest ${formatQuantity(plan.initialRestS, 's')} before the first pulse`);
-  await restStep(ctx, pstat, { kind: 'fixed', durationS: plan.initialRestS }, plan.restSampleIntervalS, record);
+  await restStep(ctx, recorder, { kind: 'fixed', durationS: plan.initialRestS }, plan.restSampleIntervalS);
 
   for (let k = 1; total === null || k <= total; k++) {
     await ctx.checkpoint();
@@ -147,15 +139,24 @@ async function runGitt(ctx: RunContext, plan: GittPlan): Promise<{ reason: strin
       eta(total === null ? 0 : total - k + 1, 0),
       `pulse ${k}${total ? ` of ${total}` : ''}: ${formatQuantity(plan.currentA, 'A')} for ${formatQuantity(plan.pulseS, 's')}`,
     );
-    const t0 = ctx.clock.nowNs();
-    const outcome = await pstat.runStep(pulseStep(plan), record(t0), ctx.signal);
+    const step = pulseStep(plan);
+    const record = recorder.dcSamples(step, ctx.clock.nowNs());
+    let lastV = Number.NaN;
+    const outcome = await pstat.runStep(
+      step,
+      (s) => {
+        record(s);
+        if (s.potentialV !== undefined) lastV = s.potentialV;
+      },
+      ctx.signal,
+    );
     const cutDuringPulse = outcome.ending === 'cut-off' || beyondCutoff(plan, lastV);
 
     // The rest always follows, also after a cut-off: Es of the last pulse needs it.
     await ctx.checkpoint();
     ctx.progress(GITT_PHASES.rest, k, total, eta(total === null ? 0 : total - k, 1), `rest after pulse ${k}`);
     const restStartS = nsToS(ctx.clock.nowNs());
-    await restStep(ctx, pstat, plan.rest, plan.restSampleIntervalS, record);
+    await restStep(ctx, recorder, plan.rest, plan.restSampleIntervalS);
     restDurationsS.push(nsToS(ctx.clock.nowNs()) - restStartS);
     if (cutDuringPulse) {
       ctx.progress('done', k, total, 0, `voltage cut-off reached in pulse ${k}`);
@@ -167,17 +168,12 @@ async function runGitt(ctx: RunContext, plan: GittPlan): Promise<{ reason: strin
 }
 
 /** An open-circuit rest: fixed, or until |dV/dt| over the window falls below the threshold. */
-async function restStep(
-  ctx: RunContext,
-  pstat: PotentiostatInstrument,
-  rest: GittRest,
-  intervalS: number,
-  record: (t0: bigint) => (s: PotentiostatSample) => void,
-): Promise<void> {
-  const t0 = ctx.clock.nowNs();
-  const emit = record(t0);
+async function restStep(ctx: RunContext, recorder: PotentiostatRecorder, rest: GittRest, intervalS: number): Promise<void> {
+  const pstat = recorder.instrument;
+  const step: PotentiostatStep = { kind: 'ocp', durationS: rest.kind === 'fixed' ? rest.durationS : rest.maxDurationS, intervalS };
+  const emit = recorder.dcSamples(step, ctx.clock.nowNs());
   if (rest.kind === 'fixed') {
-    await pstat.runStep({ kind: 'ocp', durationS: rest.durationS, intervalS }, emit, ctx.signal);
+    await pstat.runStep(step, emit, ctx.signal);
     return;
   }
   const relaxed = new AbortController();
@@ -187,8 +183,8 @@ async function restStep(
   const volts: number[] = [];
   try {
     await pstat.runStep(
-      { kind: 'ocp', durationS: rest.maxDurationS, intervalS },
-      (s) => {
+      step,
+      (s: PotentiostatSample) => {
         emit(s);
         if (s.potentialV === undefined) return;
         times.push(s.elapsedS);

@@ -5,6 +5,7 @@ import { OperandoError } from '../../core/errors.js';
  * when the program is planned, as LIMIT_EXCEEDED).
  * - `SETTLE_TIMEOUT`: a setpoint did not settle within the step's timeout
  */
-export type TemperatureProgramErrorCode = 'SETTLE_TIMEOUT';
+export const TEMPERATURE_PROGRAM_ERROR_CODES = ['SETTLE_TIMEOUT'] as const;
+export type TemperatureProgramErrorCode = (typeof TEMPERATURE_PROGRAM_ERROR_CODES)[number];
 
 export class TemperatureProgramError extends OperandoError<TemperatureProgramErrorCode> {}

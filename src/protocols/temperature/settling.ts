@@ -1,4 +1,5 @@
 import { linearRegression } from '../../analysis/numeric/linear-regression.js';
+import { extent } from '../../core/extent.js';
 
 export interface SettlingCriteria {
   readonly bandK: number;
@@ -77,5 +78,6 @@ export function temperatureStats(temperaturesK: readonly number[]): TemperatureS
   if (n === 0) throw new RangeError('temperature statistics need at least one sample');
   const meanK = temperaturesK.reduce((a, b) => a + b, 0) / n;
   const variance = n > 1 ? temperaturesK.reduce((a, t) => a + (t - meanK) ** 2, 0) / (n - 1) : 0;
-  return { meanK, sdK: Math.sqrt(variance), minK: Math.min(...temperaturesK), maxK: Math.max(...temperaturesK), samples: n };
+  const range = extent(temperaturesK);
+  return { meanK, sdK: Math.sqrt(variance), minK: range?.min ?? Number.NaN, maxK: range?.max ?? Number.NaN, samples: n };
 }

@@ -1,4 +1,4 @@
-import type { TemperatureInstrument } from '../../instruments/temperature-instrument.js';
+import type { TemperatureInstrument } from '../../kinds/temperature/instrument.js';
 import type { RunContext } from '../protocol.js';
 import type { TemperatureProgramPlan } from './temperature-parameters.js';
 import { awaitSettled, pollTemperature, TEMPERATURE_PHASES, type PolledTemperature, type SettledTemperature, type StepPosition } from './temperature-steps.js';

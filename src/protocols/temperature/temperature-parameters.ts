@@ -54,14 +54,16 @@ export const TemperatureProgramProperties = {
 const TemperatureProgramSchema = Type.Object(TemperatureProgramProperties);
 export type TemperatureProgramInput = Static<typeof TemperatureProgramSchema>;
 
-export type SuspendPolicy = 'repeat' | 'mark';
+const SuspendPolicySchema = Type.Union([Type.Literal('repeat'), Type.Literal('mark')]);
+export type SuspendPolicy = Static<typeof SuspendPolicySchema>;
 
 /** A temperature program in SI units (K, K/min for ramps as controllers take them, s), checked against the controller's limits. */
-export interface TemperatureProgramPlan {
-  readonly controller: string;
-  readonly temperaturesK: readonly number[];
-  readonly rampKPerMin: number;
-  readonly settle: { readonly bandK: number; readonly maxRateKPerS: number; readonly holdS: number; readonly timeoutS: number };
-  readonly pollS: number;
-  readonly suspend: { readonly bandK: number; readonly policy: SuspendPolicy; readonly maxRepeats: number };
-}
+export const TemperatureProgramPlanSchema = Type.Object({
+  controller: Type.String(),
+  temperaturesK: Type.Array(Type.Number()),
+  rampKPerMin: Type.Number(),
+  settle: Type.Object({ bandK: Type.Number(), maxRateKPerS: Type.Number(), holdS: Type.Number(), timeoutS: Type.Number() }),
+  pollS: Type.Number(),
+  suspend: Type.Object({ bandK: Type.Number(), policy: SuspendPolicySchema, maxRepeats: Type.Integer() }),
+});
+export type TemperatureProgramPlan = Static<typeof TemperatureProgramPlanSchema>;

@@ -1,5 +1,5 @@
 import { EngineError } from '../../engine/errors.js';
-import { TemperatureInstrument } from '../../instruments/temperature-instrument.js';
+import { TemperatureInstrument } from '../../kinds/temperature/instrument.js';
 import type { InstrumentLookup } from '../protocol.js';
 import { badParameter, positiveAt, quantityAt, temperatureDifferenceAt } from './parameter-reader.js';
 import type { TemperatureProgramInput, TemperatureProgramPlan } from './temperature-parameters.js';

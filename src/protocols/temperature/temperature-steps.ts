@@ -1,5 +1,6 @@
 import { nsToS } from '../../core/clock.js';
-import type { TemperatureInstrument } from '../../instruments/temperature-instrument.js';
+import type { TemperatureInstrument } from '../../kinds/temperature/instrument.js';
+import { emitReading, temperatureStreamSpec } from '../../kinds/temperature/streams.js';
 import type { RunContext } from '../protocol.js';
 import { TemperatureProgramError } from './errors.js';
 import { SettlingDetector, type TemperatureStats } from './settling.js';
@@ -42,13 +43,15 @@ export interface PolledTemperature {
   readonly temperatureK: number;
 }
 
-/** One reading of the controller, published as `temperature` and `setpoint` (the working setpoint) readings. */
+/**
+ * One reading of the controller, published as an event of its temperature
+ * stream. A sensor break reads NaN (flagged `sensor_break`): the caller sees
+ * NaN, which lies outside any band.
+ */
 export async function pollTemperature(ctx: RunContext, controller: TemperatureInstrument): Promise<PolledTemperature> {
   const reading = await controller.read();
   const timestampNs = ctx.clock.nowNs();
-  // A sensor break reads NaN: nothing is published, and the caller sees NaN (out of any band).
-  if (Number.isFinite(reading.temperatureK)) ctx.emit(controller.id, 'temperature', reading.temperatureK, 'K', timestampNs);
-  ctx.emit(controller.id, 'setpoint', reading.workingSetpointK, 'K', timestampNs);
+  emitReading(ctx.stream(temperatureStreamSpec(controller)), reading, timestampNs);
   return { timestampNs, timeS: nsToS(timestampNs), temperatureK: reading.temperatureK };
 }
 

@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { SampleSchema } from '../../config/schema.js';
-import type { ExternalKind } from '../../ingest/external-dataset.js';
-import { EisSweepProperties, type EisPlan } from '../eis/eis-parameters.js';
-import { TemperatureProgramProperties, type TemperatureProgramPlan } from '../temperature/temperature-parameters.js';
+import { SampleSchema } from '../../config/sample.js';
+import { EisPlanSchema, EisSweepProperties } from '../eis/eis-parameters.js';
+import { TemperatureProgramPlanSchema, TemperatureProgramProperties } from '../temperature/temperature-parameters.js';
+
+const ExternalKindSchema = Type.Union([Type.Literal('nmr-t2'), Type.Literal('nmr-exsy')]);
 
 const Quantity = (description: string) => Type.Union([Type.Number(), Type.String()], { description });
 
@@ -23,7 +24,7 @@ export const VtSeriesParametersSchema = Type.Object(
     external: Type.Optional(
       Type.Object(
         {
-          kinds: Type.Array(Type.Union([Type.Literal('nmr-t2'), Type.Literal('nmr-exsy')]), {
+          kinds: Type.Array(ExternalKindSchema, {
             minItems: 1,
             uniqueItems: true,
             description: 'external results that end the hold (uploaded or dropped into the watched folder)',
@@ -49,15 +50,23 @@ export const VtSeriesParametersSchema = Type.Object(
 
 export type VtSeriesParametersInput = Static<typeof VtSeriesParametersSchema>;
 
-/** A VT series in SI units, as executed and stored in the run-start document. */
-export interface VtSeriesPlan {
-  readonly kind: 'vt-series';
-  readonly program: TemperatureProgramPlan;
+/**
+ * A VT series in SI units, as executed and stored in the run-start document;
+ * the live VT fit reads it back through this schema.
+ */
+export const VtSeriesPlanSchema = Type.Object({
+  kind: Type.Literal('vt-series'),
+  program: TemperatureProgramPlanSchema,
   /** The sweep at each temperature (sweep index = temperature step). */
-  readonly eis: EisPlan | null;
-  readonly external: { readonly kinds: readonly ExternalKind[]; readonly maxWaitS: number } | null;
-  readonly nmr: { readonly jumpDistanceCm: number | null; readonly dimension: 1 | 2 | 3 | null; readonly exsyDistanceCm: number | null };
-}
+  eis: Type.Union([EisPlanSchema, Type.Null()]),
+  external: Type.Union([Type.Object({ kinds: Type.Array(ExternalKindSchema), maxWaitS: Type.Number() }), Type.Null()]),
+  nmr: Type.Object({
+    jumpDistanceCm: Type.Union([Type.Number(), Type.Null()]),
+    dimension: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Null()]),
+    exsyDistanceCm: Type.Union([Type.Number(), Type.Null()]),
+  }),
+});
+export type VtSeriesPlan = Static<typeof VtSeriesPlanSchema>;
 
 /** The `vt-step` fit document's result: one settled temperature and what was measured there. */
 export interface VtStepResult {

@@ -1,8 +1,9 @@
 import { nsToS } from '../../core/clock.js';
-import type { SampleConfig } from '../../config/schema.js';
+import type { SampleConfig } from '../../config/sample.js';
 import type { ExternalDelivery, ExternalHolds } from '../../ingest/external-holds.js';
-import type { PotentiostatInstrument } from '../../instruments/potentiostat-instrument.js';
-import type { TemperatureInstrument } from '../../instruments/temperature-instrument.js';
+import type { PotentiostatInstrument } from '../../kinds/potentiostat/instrument.js';
+import { PotentiostatRecorder } from '../../kinds/potentiostat/streams.js';
+import type { TemperatureInstrument } from '../../kinds/temperature/instrument.js';
 import { planEisSweep, potentiostat, runEisSweep, type EisSweepOutcome } from '../eis/eis-protocol.js';
 import type { InstrumentLookup, PreparedProtocol, ProtocolDefinition, RunContext } from '../protocol.js';
 import { badParameter, positiveAt } from '../temperature/parameter-reader.js';
@@ -70,7 +71,7 @@ export function planVtSeries(input: VtSeriesParametersInput, lab: InstrumentLook
 
 async function runVtSeries(ctx: RunContext, plan: VtSeriesPlan, holds: ExternalHolds): Promise<{ reason: string }> {
   const controller = ctx.instrument<TemperatureInstrument>(plan.program.controller);
-  const pstat = plan.eis ? ctx.instrument<PotentiostatInstrument>(plan.eis.instrument) : null;
+  const recorder = plan.eis ? new PotentiostatRecorder(ctx, ctx.instrument<PotentiostatInstrument>(plan.eis.instrument)) : null;
   const temperatures = plan.program.temperaturesK;
   for (let k = 1; k <= temperatures.length; k++) {
     const position: StepPosition = { step: k, of: temperatures.length };
@@ -79,11 +80,11 @@ async function runVtSeries(ctx: RunContext, plan: VtSeriesPlan, holds: ExternalH
     await ctx.checkpoint();
     const settled = await settleAt(ctx, controller, plan.program, setpointK, position);
     const measured = await measureUnderSuspender(ctx, controller, plan.program, settled, position, async (signal): Promise<StepMeasurement> => {
-      const eis = pstat ? await runEisSweep(ctx, pstat, plan.eis!, k, temperatures.length, signal) : null;
+      const eis = recorder ? await runEisSweep(ctx, recorder, plan.eis!, k, temperatures.length, signal) : null;
       const external = plan.external ? await holdForExternal(ctx, holds, plan.external, setpointK, position, signal) : null;
       return { eis, external };
     });
-    recordStep(ctx, controller.id, plan, position, measured);
+    recordStep(ctx, plan, position, measured);
   }
   ctx.progress('done', temperatures.length, temperatures.length, 0, `${temperatures.length} temperatures done`);
   return { reason: 'completed' };
@@ -129,13 +130,10 @@ async function holdForExternal(
   }
 }
 
-/** The settled temperature with its spread (readings and a `vt-step` fit document), and what was measured. */
-function recordStep(ctx: RunContext, controllerId: string, plan: VtSeriesPlan, position: StepPosition, measured: SuspendedMeasurement<StepMeasurement>): void {
+/** The settled temperature with its spread (a `vt-step` fit document), and what was measured. */
+function recordStep(ctx: RunContext, plan: VtSeriesPlan, position: StepPosition, measured: SuspendedMeasurement<StepMeasurement>): void {
   const { settled, result } = measured;
   const stats = temperatureStats([...settled.holdSamplesK, ...measured.duringK]);
-  const now = ctx.clock.nowNs();
-  ctx.emit(controllerId, 'step_temperature', stats.meanK, 'K', now);
-  ctx.emit(controllerId, 'step_temperature_sd', stats.sdK, 'K', now);
   const warnings: string[] = [];
   if (measured.marked) warnings.push(result ? 'the temperature left its band during the measurement' : `the measurement was interrupted ${measured.attempts} times; no result`);
   if (plan.external && result && !result.external) warnings.push('no external data arrived during the hold');

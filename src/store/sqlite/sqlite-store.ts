@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
-import { toJsonSafe, type ExitStatus, type FitResult, type Reading, type RunStart, type RunStop } from '../../core/documents.js';
+import { jsonReplacer, type Descriptor, type ExitStatus, type FitResult, type RunStart, type RunStop, type StreamEvent } from '../../core/documents.js';
 import { errorMessage } from '../../core/errors.js';
 import { STORE_DEFAULTS } from '../defaults.js';
-import type { DocumentStore, ReadingQuery, RunRecord, RunSummary, SeriesData, SeriesInfo, StoredDocument } from '../document-store.js';
+import type { DocumentStore, EventPagesQuery, EventQuery, EventRows, RunRecord, RunSummary, StoredDocument, StreamData, StreamInfo } from '../document-store.js';
 import { StoreError, isStoreError } from '../errors.js';
-import { ReadingQueries } from './reading-queries.js';
-import { migrate } from './schema.js';
+import { assertLittleEndian, encodeArray } from './event-layout.js';
+import { EventQueries, storedStream, type StoredStream } from './event-queries.js';
+import { prepareSchema } from './schema.js';
 
 interface RunRow {
   run_id: string;
@@ -17,8 +18,21 @@ interface RunRow {
   stop_ns: bigint | null;
   exit_status: string | null;
   reason: string | null;
-  published_readings: bigint | null;
-  readings: bigint;
+  published_events: string | null;
+  events: bigint;
+}
+
+interface DescriptorRow {
+  descriptor_key: bigint;
+  descriptor_id: string;
+  run_id: string;
+  stream: string;
+  t_ns: bigint;
+  data_keys: string;
+  flags: string;
+  configuration: string;
+  hints: string;
+  count: bigint;
 }
 
 interface FitRow {
@@ -29,8 +43,17 @@ interface FitRow {
   result: string;
 }
 
-const RUN_COLUMNS = `run_id, protocol, start_ns, parameters, metadata, instruments, stop_ns, exit_status, reason, published_readings,
-  (SELECT COALESCE(SUM(count), 0) FROM series s WHERE s.run_id = runs.run_id) AS readings`;
+/** A stream known to the writer: where its events go. */
+interface WriteTarget extends StoredStream {
+  readonly runId: string;
+  readonly insert: Database.Statement;
+}
+
+const RUN_COLUMNS = `run_id, protocol, start_ns, parameters, metadata, instruments, stop_ns, exit_status, reason, published_events,
+  (SELECT COALESCE(SUM(count), 0) FROM descriptors d WHERE d.run_id = runs.run_id) AS events`;
+
+/** Events per page of an export when the query does not say. */
+const DEFAULT_PAGE_SIZE = 5000;
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -38,28 +61,38 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO runs (run_id, protocol, start_ns, parameters, metadata, instruments) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id) DO NOTHING`,
     ),
-    stopRun: db.prepare(`UPDATE runs SET stop_ns = ?, exit_status = ?, reason = ?, published_readings = ? WHERE run_id = ?`),
+    stopRun: db.prepare(`UPDATE runs SET stop_ns = ?, exit_status = ?, reason = ?, published_events = ? WHERE run_id = ?`),
     runExists: db.prepare(`SELECT 1 FROM runs WHERE run_id = ?`).pluck(),
-    findSeries: db.prepare(`SELECT series_id FROM series WHERE run_id = ? AND instrument = ? AND quantity = ? AND unit = ?`).pluck(),
-    insertSeries: db.prepare(`INSERT INTO series (run_id, instrument, quantity, unit) VALUES (?, ?, ?, ?)`),
-    // ON CONFLICT DO NOTHING (not INSERT OR IGNORE, which would also skip NOT NULL violations) makes replays harmless.
-    insertReading: db.prepare(`INSERT INTO readings (series_id, t_ns, seq, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-    addToCount: db.prepare(`UPDATE series SET count = count + ? WHERE series_id = ?`),
+    insertDescriptor: db.prepare(
+      `INSERT INTO descriptors (descriptor_id, run_id, stream, t_ns, data_keys, flags, configuration, hints) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (descriptor_id) DO NOTHING`,
+    ),
+    findDescriptor: db.prepare(`SELECT * FROM descriptors WHERE descriptor_id = ?`).safeIntegers(true),
+    findStream: db.prepare(`SELECT * FROM descriptors WHERE run_id = ? AND stream = ?`).safeIntegers(true),
+    listStreams: db.prepare(`SELECT * FROM descriptors WHERE run_id = ? ORDER BY stream`).safeIntegers(true),
+    insertArray: db.prepare(`INSERT INTO event_arrays (descriptor_key, seq, key_index, encoding, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    addToCount: db.prepare(`UPDATE descriptors SET count = count + ?, last_ns = MAX(COALESCE(last_ns, ?), ?) WHERE descriptor_key = ?`),
     insertFit: db.prepare(`INSERT INTO fits (run_id, method, idx, t_ns, result) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     listRuns: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY start_ns DESC, run_id`).safeIntegers(true),
     getRun: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`).safeIntegers(true),
-    listSeries: db.prepare(`SELECT instrument, quantity, unit, count FROM series WHERE run_id = ? ORDER BY instrument, quantity, unit`),
     listFits: db.prepare(`SELECT * FROM fits WHERE run_id = ? ORDER BY idx, t_ns, method`).safeIntegers(true),
     listFitsByMethod: db.prepare(`SELECT * FROM fits WHERE run_id = ? AND method = ? ORDER BY idx, t_ns`).safeIntegers(true),
+    latest: db
+      .prepare(
+        `SELECT MAX(t) FROM (SELECT MAX(start_ns) AS t FROM runs UNION ALL SELECT MAX(stop_ns) FROM runs
+         UNION ALL SELECT MAX(last_ns) FROM descriptors UNION ALL SELECT MAX(t_ns) FROM descriptors UNION ALL SELECT MAX(t_ns) FROM fits)`,
+      )
+      .pluck()
+      .safeIntegers(true),
   };
 }
 
-const toJson = (value: unknown): string => JSON.stringify(toJsonSafe(value));
+const toJson = (value: unknown): string => JSON.stringify(value, jsonReplacer);
 
 /**
- * Opens (creating or migrating) a store file. The pragmas are the durability
- * promise of the store: once `append` resolves, the batch survives a crash of
- * the process (kill -9) and, on a disk that honours fsync, a power cut.
+ * Opens (creating) a store file. The pragmas are the durability promise of
+ * the store: once `append` resolves, the batch survives a crash of the
+ * process (kill -9) and, on a disk that honours fsync, a power cut.
  *
  * - journal_mode=WAL: a commit appends the batch's pages to the -wal file and
  *   marks it committed in one frame; recovery on the next open keeps every
@@ -70,21 +103,26 @@ const toJson = (value: unknown): string => JSON.stringify(toJsonSafe(value));
  *   survive kill -9 as well (the OS still holds the pages) but may lose the
  *   last commits on power loss, and runs here last days. The price is one
  *   fsync per batch, i.e. a few per second (bench/store.ts).
+ *
+ * A file of another schema version, or not an operando store, is refused
+ * (SCHEMA_MISMATCH, NOT_A_STORE) without being changed.
  */
 export async function openSqliteStore(path: string): Promise<SqliteDocumentStore> {
   let db: Database.Database;
   try {
+    assertLittleEndian();
     db = new Database(path);
   } catch (e) {
     throw new StoreError(`cannot open store ${path}: ${errorMessage(e)}`, 'OPEN_FAILED', { path }, { cause: e });
   }
   try {
+    // Checked before WAL is switched on: a refused file is left as it was.
+    prepareSchema(db, path);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new StoreError(`store ${path} cannot use WAL (journal mode ${String(mode)})`, 'OPEN_FAILED', { path, mode });
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${STORE_DEFAULTS.busyTimeoutMs}`);
-    migrate(db);
     return new SqliteDocumentStore(db);
   } catch (e) {
     db.close();
@@ -100,28 +138,30 @@ export async function openSqliteStore(path: string): Promise<SqliteDocumentStore
  * openSqliteStore, which sets the connection up.
  */
 export class SqliteDocumentStore implements DocumentStore {
-  /** series_id by run/instrument/quantity/unit, so a reading costs one insert. */
-  private readonly seriesIds = new Map<string, number>();
+  /** Streams by descriptor id, so an event costs one insert (plus one per array). */
+  private readonly targets = new Map<string, WriteTarget>();
+  /** Insert statements by the number of value columns and whether text is written. */
+  private readonly inserts = new Map<string, Database.Statement>();
   private readonly statements: ReturnType<typeof prepareStatements>;
-  private readonly readings: ReadingQueries;
-  private readonly appendTransaction: Database.Transaction<(docs: readonly StoredDocument[], newSeries: string[]) => void>;
+  private readonly events: EventQueries;
+  private readonly appendTransaction: Database.Transaction<(docs: readonly StoredDocument[], newTargets: string[]) => void>;
   private closed = false;
 
   constructor(private readonly db: Database.Database) {
     this.statements = prepareStatements(db);
-    this.readings = new ReadingQueries(db);
-    this.appendTransaction = db.transaction((docs: readonly StoredDocument[], newSeries: string[]) => this.appendInTransaction(docs, newSeries));
+    this.events = new EventQueries(db);
+    this.appendTransaction = db.transaction((docs: readonly StoredDocument[], newTargets: string[]) => this.appendInTransaction(docs, newTargets));
   }
 
   async append(docs: readonly StoredDocument[]): Promise<void> {
     this.assertOpen();
-    const newSeries: string[] = [];
+    const newTargets: string[] = [];
     try {
       // IMMEDIATE takes the write lock up front: no SQLITE_BUSY half-way through a batch.
-      this.appendTransaction.immediate(docs, newSeries);
+      this.appendTransaction.immediate(docs, newTargets);
     } catch (e) {
-      // The transaction rolled back: forget the series ids it created.
-      for (const key of newSeries) this.seriesIds.delete(key);
+      // The transaction rolled back: forget the streams it created.
+      for (const id of newTargets) this.targets.delete(id);
       if (isStoreError(e)) throw e;
       const sqliteCode = (e as { code?: unknown }).code;
       throw new StoreError(`store write of ${docs.length} documents failed: ${errorMessage(e)}`, 'WRITE_FAILED', { sqliteCode, documents: docs.length }, { cause: e });
@@ -150,18 +190,43 @@ export class SqliteDocumentStore implements DocumentStore {
     const stop: RunStop | null =
       summary.stopNs === null
         ? null
-        : { kind: 'run-stop', runId, timestampNs: summary.stopNs, exitStatus: summary.exitStatus!, reason: summary.reason!, readings: Number(row.published_readings) };
+        : {
+            kind: 'run-stop',
+            runId,
+            timestampNs: summary.stopNs,
+            exitStatus: summary.exitStatus!,
+            reason: summary.reason!,
+            events: JSON.parse(row.published_events ?? '{}') as Record<string, number>,
+          };
     return { ...summary, start, stop };
   }
 
-  async queryReadings(query: ReadingQuery): Promise<SeriesData[]> {
+  async listStreams(runId: string): Promise<StreamInfo[]> {
     this.assertOpen();
-    return this.readings.query(query);
+    return (this.statements.listStreams.all(runId) as DescriptorRow[]).map((row) => ({ stream: row.stream, descriptor: descriptorOf(row), count: Number(row.count) }));
   }
 
-  async listSeries(runId: string): Promise<SeriesInfo[]> {
+  async queryEvents(query: EventQuery): Promise<StreamData[]> {
     this.assertOpen();
-    return this.statements.listSeries.all(runId) as SeriesInfo[];
+    const rows = (query.stream === undefined ? this.statements.listStreams.all(query.runId) : [this.statements.findStream.get(query.runId, query.stream)]) as Array<
+      DescriptorRow | undefined
+    >;
+    if (query.stream !== undefined && rows[0] === undefined) throw this.noStream(query.runId, query.stream);
+    return rows.map((row) => this.events.query(storedStream(row!), query));
+  }
+
+  async *eventPages(query: EventPagesQuery): AsyncIterable<EventRows> {
+    this.assertOpen();
+    const row = this.statements.findStream.get(query.runId, query.stream) as DescriptorRow | undefined;
+    if (!row) throw this.noStream(query.runId, query.stream);
+    const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!(Number.isInteger(pageSize) && pageSize >= 1)) throw new StoreError(`pageSize must be an integer >= 1, got ${pageSize}`, 'INVALID_QUERY', { pageSize });
+    const stream = storedStream(row);
+    // Each page is one short synchronous read; between pages the writer commits as usual.
+    for (const page of this.events.pages(stream, { ...query, pageSize })) {
+      yield page;
+      this.assertOpen();
+    }
   }
 
   async listFits(runId: string, method?: string): Promise<FitResult[]> {
@@ -170,28 +235,50 @@ export class SqliteDocumentStore implements DocumentStore {
     return rows.map((r) => ({ kind: 'fit', runId: r.run_id, timestampNs: r.t_ns, method: r.method, index: Number(r.idx), result: JSON.parse(r.result) }));
   }
 
+  async latestTimestampNs(): Promise<bigint | null> {
+    this.assertOpen();
+    return (this.statements.latest.get() as bigint | null) ?? null;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
   }
 
-  private appendInTransaction(docs: readonly StoredDocument[], newSeries: string[]): void {
-    const added = new Map<number, number>();
+  private appendInTransaction(docs: readonly StoredDocument[], newTargets: string[]): void {
+    const added = new Map<number, { n: number; lastNs: bigint }>();
     for (const doc of docs) {
       switch (doc.kind) {
-        case 'reading': {
-          const seriesId = this.seriesId(doc, newSeries);
-          if (this.statements.insertReading.run(seriesId, doc.timestampNs, doc.seq, doc.value).changes > 0) {
-            added.set(seriesId, (added.get(seriesId) ?? 0) + 1);
+        case 'event': {
+          const target = this.target(doc, newTargets);
+          if (this.insertEvent(target, doc)) {
+            const sum = added.get(target.descriptorKey);
+            if (sum) {
+              sum.n++;
+              if (doc.timestampNs > sum.lastNs) sum.lastNs = doc.timestampNs;
+            } else added.set(target.descriptorKey, { n: 1, lastNs: doc.timestampNs });
           }
           break;
         }
+        case 'descriptor':
+          this.requireRun(doc);
+          this.statements.insertDescriptor.run(
+            doc.descriptorId,
+            doc.runId,
+            doc.stream,
+            doc.timestampNs,
+            toJson(doc.dataKeys),
+            toJson(doc.flags),
+            toJson(doc.configuration),
+            toJson(doc.hints),
+          );
+          break;
         case 'run-start':
           this.statements.insertRun.run(doc.runId, doc.protocol, doc.timestampNs, toJson(doc.parameters), toJson(doc.metadata), toJson(doc.instruments));
           break;
         case 'run-stop':
-          if (this.statements.stopRun.run(doc.timestampNs, doc.exitStatus, doc.reason, doc.readings, doc.runId).changes === 0) throw unknownRun(doc);
+          if (this.statements.stopRun.run(doc.timestampNs, doc.exitStatus, doc.reason, toJson(doc.events), doc.runId).changes === 0) throw unknownRun(doc);
           break;
         case 'fit':
           this.requireRun(doc);
@@ -199,26 +286,57 @@ export class SqliteDocumentStore implements DocumentStore {
           break;
       }
     }
-    for (const [seriesId, n] of added) this.statements.addToCount.run(n, seriesId);
+    for (const [key, { n, lastNs }] of added) this.statements.addToCount.run(n, lastNs, lastNs, key);
   }
 
-  private seriesId(reading: Reading, newSeries: string[]): number {
-    const key = `${reading.runId}\u0000${reading.instrument}\u0000${reading.quantity}\u0000${reading.unit}`;
-    const cached = this.seriesIds.get(key);
-    if (cached !== undefined) return cached;
-    const args = [reading.runId, reading.instrument, reading.quantity, reading.unit] as const;
-    let id = this.statements.findSeries.get(...args) as number | undefined;
-    if (id === undefined) {
-      this.requireRun(reading);
-      id = Number(this.statements.insertSeries.run(...args).lastInsertRowid);
-      newSeries.push(key);
+  /** Inserts one event (a replayed one is skipped); true when it was new. */
+  private insertEvent(target: WriteTarget, event: StreamEvent): boolean {
+    const { layout } = target;
+    const values: unknown[] = [target.descriptorKey, event.timestampNs, event.seq, event.flags];
+    for (const s of layout.scalars) values.push(event.data[s.key]);
+    if (layout.texts.length > 0) values.push(JSON.stringify(Object.fromEntries(layout.texts.map((k) => [k, event.data[k]]))));
+    if (target.insert.run(...values).changes === 0) return false;
+    for (const a of layout.arrays) {
+      const { encoding, data } = encodeArray(event.data[a.key] as Parameters<typeof encodeArray>[0]);
+      this.statements.insertArray.run(target.descriptorKey, event.seq, a.index, encoding, data);
     }
-    this.seriesIds.set(key, id);
-    return id;
+    return true;
+  }
+
+  private target(event: StreamEvent, newTargets: string[]): WriteTarget {
+    const cached = this.targets.get(event.descriptorId);
+    if (cached) {
+      if (cached.runId !== event.runId) throw unknownStream(event);
+      return cached;
+    }
+    const row = this.statements.findDescriptor.get(event.descriptorId) as DescriptorRow | undefined;
+    if (!row || row.run_id !== event.runId) throw unknownStream(event);
+    const stream = storedStream(row);
+    const target: WriteTarget = { ...stream, runId: row.run_id, insert: this.insertStatement(stream.layout.scalars.length, stream.layout.texts.length > 0) };
+    this.targets.set(event.descriptorId, target);
+    newTargets.push(event.descriptorId);
+    return target;
+  }
+
+  private insertStatement(valueColumns: number, withText: boolean): Database.Statement {
+    const id = `${valueColumns}/${withText}`;
+    let statement = this.inserts.get(id);
+    if (!statement) {
+      const columns = ['descriptor_key', 't_ns', 'seq', 'flags', ...Array.from({ length: valueColumns }, (_, i) => `v${i}`), ...(withText ? ['text'] : [])];
+      // ON CONFLICT DO NOTHING (not INSERT OR IGNORE, which would also skip NOT NULL violations) makes replays harmless.
+      statement = this.db.prepare(`INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`);
+      this.inserts.set(id, statement);
+    }
+    return statement;
   }
 
   private requireRun(doc: StoredDocument): void {
     if (this.statements.runExists.get(doc.runId) === undefined) throw unknownRun(doc);
+  }
+
+  private noStream(runId: string, stream: string): StoreError {
+    const known = (this.statements.listStreams.all(runId) as DescriptorRow[]).map((r) => r.stream);
+    return new StoreError(`run ${runId} has no stream ${stream} (streams: ${known.join(', ') || 'none'})`, 'UNKNOWN_STREAM', { runId, stream });
   }
 
   private assertOpen(): void {
@@ -230,6 +348,28 @@ function unknownRun(doc: StoredDocument): StoreError {
   return new StoreError(`${doc.kind} for run ${doc.runId}, which has no run-start in the store`, 'UNKNOWN_RUN', { runId: doc.runId, kind: doc.kind });
 }
 
+function unknownStream(event: StreamEvent): StoreError {
+  return new StoreError(`event of stream ${event.stream} (descriptor ${event.descriptorId}) of run ${event.runId}, whose descriptor the store has never seen`, 'UNKNOWN_STREAM', {
+    runId: event.runId,
+    stream: event.stream,
+    descriptorId: event.descriptorId,
+  });
+}
+
+function descriptorOf(row: DescriptorRow): Descriptor {
+  return {
+    kind: 'descriptor',
+    runId: row.run_id,
+    descriptorId: row.descriptor_id,
+    stream: row.stream,
+    timestampNs: row.t_ns,
+    dataKeys: JSON.parse(row.data_keys),
+    flags: JSON.parse(row.flags),
+    configuration: JSON.parse(row.configuration),
+    hints: JSON.parse(row.hints),
+  };
+}
+
 function runSummary(row: RunRow): RunSummary {
   return {
     runId: row.run_id,
@@ -238,7 +378,7 @@ function runSummary(row: RunRow): RunSummary {
     stopNs: row.stop_ns,
     exitStatus: row.exit_status as ExitStatus | null,
     reason: row.reason,
-    readings: Number(row.readings),
+    events: Number(row.events),
     metadata: JSON.parse(row.metadata),
   };
 }
