@@ -5,7 +5,8 @@ import { openPtyPair } from '../../src/transport/pty-pair.js';
 import { isTransportError, type Transport } from '../../src/transport/transport.js';
 import { createCell } from './cell/index.js';
 import { InstantClock } from './instant-clock.test-support.js';
-import { PotentiostatSimulator } from './potentiostat-simulator.js';
+import { LineReader } from '../../tests/support/line-reader.js';
+import { MAX_QUEUED_REPLY_BYTES, PotentiostatSimulator } from './potentiostat-simulator.js';
 
 /** Resolves with the first `count` characters the host receives. */
 function received(host: Transport, count: number): Promise<string> {
@@ -118,6 +119,29 @@ describe('PotentiostatSimulator links and faults', () => {
     await vi.waitFor(() => expect(vi.getTimerCount()).toBeGreaterThan(0));
     await vi.advanceTimersByTimeAsync(500);
     expect(await reply).toBe('Z!0006\niSIM-1\n');
+  });
+
+  it('bounds the output nobody reads, runs the script to its end, and serves the next host', async () => {
+    const sim = simulator();
+    const url = await sim.servePty();
+    const ended = firstValueFrom(sim.events$.pipe(filter((e) => e.kind === 'script-ended')));
+    // 30000 packages of about 25 bytes, ten times the bound, on a clock that does not wait.
+    const script = ['var t', 'var p', 'set_pgstat_mode 2', 'timer_start', 'meas_loop_ocp p 1 30000', '  timer_get t', '  pck_start', '  pck_add t', '  pck_add p', '  pck_end', 'endloop'];
+    const first = await host(url);
+    const accepted = received(first, 'e\n'.length);
+    await first.write(`e\n${script.join('\n')}\n\n`);
+    expect(await accepted).toBe('e\n');
+    // The host goes away: nobody has the pseudo-terminal open, the kernel's buffers fill, then writes wait.
+    await first.close();
+    expect(await ended).toEqual({ kind: 'script-ended', ending: 'completed' });
+    const { lostReplyLines, queuedReplyBytes } = sim.status();
+    expect(lostReplyLines).toBeGreaterThan(0);
+    expect(queuedReplyBytes).toBeLessThanOrEqual(MAX_QUEUED_REPLY_BYTES);
+    const next = await host(url);
+    const lines = LineReader.ofTransport(next);
+    await next.write('i\n');
+    // What the queue and the kernel held comes first, then the answer.
+    expect(await lines.until((line) => line === 'iSIM-1')).toContain('iSIM-1');
   });
 
   it('stops serving on close', async () => {

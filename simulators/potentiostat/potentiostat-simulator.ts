@@ -9,6 +9,7 @@ import { openPtyPair, type PtyPair } from '../../src/transport/pty-pair.js';
 import { transportFromSocket } from '../../src/transport/tcp.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { Random } from '../common/random.js';
+import { DEFAULT_LISTEN_HOST, tcpAuthority } from '../common/tcp-endpoint.js';
 import type { CellModel } from './cell/index.js';
 import { SIMULATOR_DEFAULTS, type DeviceIdentity } from './defaults.js';
 import { MethodScriptDevice, type DeviceEvent } from './device.js';
@@ -31,17 +32,35 @@ export interface SimulatorStatus {
   readonly mode: number;
   readonly running: boolean;
   readonly connected: boolean;
+  /** Reply bytes produced and not yet taken by the link (at most MAX_QUEUED_REPLY_BYTES). */
+  readonly queuedReplyBytes: number;
+  /** Reply lines thrown away because the queue was full: nobody read them. */
+  readonly lostReplyLines: number;
 }
 
 /** Serial speed in the URLs the simulator gives out: the EmStat Pico's (on a pseudo-terminal any speed works). */
 const SERIAL_BAUD = 230_400;
 
 /**
+ * Reply bytes the simulator holds for a link that does not take them. A
+ * script keeps running when its host goes away; on a pseudo-terminal nobody
+ * has open, the kernel's buffers fill (a few tens of kB) and writes wait, so
+ * without a bound hours of output would pile up in memory and reach the next
+ * host. Past the bound lines are lost, as from an instrument's full transmit
+ * buffer. A reading host keeps the queue near empty, far below the bound.
+ */
+export const MAX_QUEUED_REPLY_BYTES = 64 * 1024;
+
+/**
  * A MethodSCRIPT potentiostat with a simulated cell, serving the real wire
  * protocol on one byte stream at a time: a socat pseudo-terminal pair it owns
  * (`servePty`), a serial port (`attachSerial`) or a TCP port (`listen`; a new
  * client replaces the previous one, as after a reconnect). The driver connects
- * to `url`.
+ * to `url`. Like an instrument on a serial line or behind a serial device
+ * server, it does not notice its host going away: a running script goes on
+ * driving the cell on the lab clock, its output is lost while nobody is
+ * connected (TCP) or waits in the pseudo-terminal for the next host, and the
+ * next host is served.
  */
 export class PotentiostatSimulator {
   readonly cell: CellModel;
@@ -56,6 +75,8 @@ export class PotentiostatSimulator {
   private servedUrl: string | null = null;
   /** Reply lines go out in order, also when the delay fault holds them back. */
   private outgoing: Promise<void> = Promise.resolve();
+  private queuedReplyBytes = 0;
+  private lostReplyLines = 0;
 
   constructor(options: PotentiostatSimulatorOptions) {
     this.cell = options.cell;
@@ -79,7 +100,14 @@ export class PotentiostatSimulator {
   }
 
   status(): SimulatorStatus {
-    return { cellOn: this.channel.cellOn, mode: this.channel.mode, running: this.device.busy, connected: this.link?.isOpen ?? false };
+    return {
+      cellOn: this.channel.cellOn,
+      mode: this.channel.mode,
+      running: this.device.busy,
+      connected: this.link?.isOpen ?? false,
+      queuedReplyBytes: this.queuedReplyBytes,
+      lostReplyLines: this.lostReplyLines,
+    };
   }
 
   /** Creates a socat pseudo-terminal pair, serves one end, and returns the URL of the other. */
@@ -97,7 +125,7 @@ export class PotentiostatSimulator {
   }
 
   /** Serves TCP on `host:port` (0: a free port) and returns the URL. */
-  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+  async listen(port = 0, host = DEFAULT_LISTEN_HOST): Promise<string> {
     this.checkNotServing();
     const server = createServer((socket) => {
       transportFromSocket(socket).then(
@@ -109,7 +137,7 @@ export class PotentiostatSimulator {
     server.listen(port, host);
     await once(server, 'listening');
     const address = server.address() as AddressInfo;
-    return (this.servedUrl = `tcp://${host}:${address.port}`);
+    return (this.servedUrl = `tcp://${tcpAuthority(host, address.port)}`);
   }
 
   /** Stops a running script, the links and the server. */
@@ -155,12 +183,16 @@ export class PotentiostatSimulator {
     if (this.faults.dropReplies) return;
     const delayMs = this.faults.replyDelayMs;
     const bytes = new Uint8Array(Buffer.from(text, 'latin1'));
-    if (delayMs <= 0) {
-      this.outgoing = this.outgoing.then(() => this.write(bytes));
+    if (this.queuedReplyBytes + bytes.length > MAX_QUEUED_REPLY_BYTES) {
+      if (this.lostReplyLines++ === 0) this.logger.warn({ queuedBytes: this.queuedReplyBytes }, 'simulator output is not being read: reply lines are lost');
       return;
     }
+    this.queuedReplyBytes += bytes.length;
     // Link latency is real time, not lab time.
-    this.outgoing = this.outgoing.then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs))).then(() => this.write(bytes));
+    const delayed = delayMs <= 0 ? this.outgoing : this.outgoing.then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs)));
+    this.outgoing = delayed.then(() => this.write(bytes)).then(() => {
+      this.queuedReplyBytes -= bytes.length;
+    });
   }
 
   private async write(bytes: Uint8Array): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Clock } from '../../src/core/clock.js';
 import type { Logger } from '../../src/core/logger.js';
+import type { TcpListenOptions } from '../common/tcp-endpoint.js';
 import { createCell, type CellPresetName } from './cell/index.js';
 import type { DeviceIdentity } from './defaults.js';
 import { PotentiostatSimulator } from './potentiostat-simulator.js';
@@ -7,9 +8,9 @@ import type { NoiseSettings } from './simulated-channel.js';
 
 export type { PotentiostatSimulator } from './potentiostat-simulator.js';
 
-export interface PotentiostatSimulatorConfig {
+export interface PotentiostatSimulatorConfig extends TcpListenOptions {
   readonly cell: CellPresetName;
-  /** `pty`: a socat pseudo-terminal pair (the URL is `serial://...`); `tcp`: a loopback port. */
+  /** `pty`: a socat pseudo-terminal pair (the URL is `serial://...`); `tcp`: a port (`port`, `host`; default a free loopback port). */
   readonly link: 'pty' | 'tcp';
   readonly seed: number;
   readonly noise?: NoiseSettings;
@@ -30,7 +31,7 @@ export async function startPotentiostatSimulator(config: PotentiostatSimulatorCo
   });
   try {
     if (config.link === 'pty') await simulator.servePty();
-    else await simulator.listen();
+    else await simulator.listen(config.port, config.host);
   } catch (e) {
     await simulator.close();
     throw e;

@@ -16,11 +16,23 @@ describe('RampingPid', () => {
     expect(pid.rampComplete).toBe(true);
   });
 
-  it('steps the working setpoint when the ramp is off', () => {
+  it('steps the working setpoint when the ramp is off, at once (before the next step)', () => {
     const pid = new RampingPid(GAINS, 300, 10);
     pid.setTarget(350);
+    expect(pid.workingSetpointK).toBe(350);
+    expect(pid.rampComplete).toBe(true);
     pid.step(1, 300);
     expect(pid.workingSetpointK).toBe(350);
+  });
+
+  it('jumps to the target when a running ramp is turned off', () => {
+    const pid = new RampingPid(GAINS, 300, 10);
+    pid.setRamp(6);
+    pid.setTarget(310);
+    pid.step(1, 300);
+    expect(pid.workingSetpointK).toBeCloseTo(300.1, 10);
+    pid.setRamp(null);
+    expect(pid.workingSetpointK).toBe(310);
   });
 
   it('starts in equilibrium: zero error holds the initial output', () => {

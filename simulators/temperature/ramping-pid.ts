@@ -57,13 +57,20 @@ export class RampingPid {
     return this.workingK === this.targetK;
   }
 
+  /**
+   * Without a ramp the working setpoint jumps at once, so the instrument
+   * reports the new setpoint before its next control step (as a real one
+   * does); the loop acts on it at that step either way.
+   */
   setTarget(temperatureK: number): void {
     this.targetK = temperatureK;
+    if (this.rampKPerMinValue === null) this.workingK = temperatureK;
   }
 
-  /** The ramp continues from the present working setpoint. */
+  /** The ramp continues from the present working setpoint; turned off, the working setpoint jumps to the target. */
   setRamp(kPerMin: number | null): void {
     this.rampKPerMinValue = kPerMin;
+    if (kPerMin === null) this.workingK = this.targetK;
   }
 
   /** Advances the working setpoint and the loop by `dtS`; `measuredK` is null on sensor break. */

@@ -17,6 +17,14 @@ export interface PtyPairOptions {
  * Two connected pseudo-terminals: bytes written to one end come out of the
  * other, as on a null-modem cable. A simulator opens one end, the driver the
  * other. Killing socat (`close()`) is, to both ends, a pulled cable.
+ *
+ * Either end may be closed and opened again, by the same process or another,
+ * as a serial port can: socat's `pty` address keeps the slave side of each
+ * pseudo-terminal open itself (openpty), so a host closing its end is no
+ * hang-up (no EIO on the master) and socat relays on. Bytes sent towards an
+ * end nobody has open wait in the kernel's buffers (a few tens of kB, then
+ * the writer blocks); serialport discards what is waiting when it opens a port.
+ * (With `wait-slave` socat would instead end at the first close.)
  */
 export interface PtyPair {
   /** Stable link names (`DIR/a`, `DIR/b`) pointing at the pseudo-terminals. */

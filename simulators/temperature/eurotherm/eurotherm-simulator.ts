@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import { EUROTHERM_DEFAULTS } from '../../../drivers/temperature/defaults.js';
 import type { Clock } from '../../../src/core/clock.js';
+import { tcpAuthority, type TcpListenOptions } from '../../common/tcp-endpoint.js';
 import { openTransport } from '../../../src/transport/open-transport.js';
 import { openPtyPair } from '../../../src/transport/pty-pair.js';
 import { isLinkFault, type LinkFault } from '../link-faults.js';
@@ -11,11 +12,11 @@ import { startModbusRtuFront } from './modbus-rtu-front.js';
 import { startModbusTcpFront } from './modbus-tcp-front.js';
 import { EurothermRegisterBank, type EurothermRegisterOptions, type RegisterAccess } from './register-bank.js';
 
-export interface EurothermSimulatorOptions extends EurothermRegisterOptions {
+export interface EurothermSimulatorOptions extends EurothermRegisterOptions, TcpListenOptions {
   readonly clock: Clock;
   readonly preset: ThermalPreset;
   readonly seed: number;
-  /** `tcp`: Modbus TCP on a free loopback port; `pty`: Modbus RTU on a socat pseudo-terminal pair. */
+  /** `tcp`: Modbus TCP (on `host:port`, by default a free loopback port); `pty`: Modbus RTU on a socat pseudo-terminal pair. */
   readonly link: 'tcp' | 'pty';
   /** Modbus unit (slave address). Default 1. */
   readonly unit?: number;
@@ -51,8 +52,8 @@ export class EurothermSimulator implements TemperatureSimulator {
     simulation.start();
     try {
       if (link === 'tcp') {
-        const front = await startModbusTcpFront(registers, linkFaults, unit);
-        return new EurothermSimulator(`modbus-tcp://127.0.0.1:${front.port}?unit=${unit}`, simulation, registers, linkFaults, ['drop-replies'], null, async () => {
+        const front = await startModbusTcpFront(registers, linkFaults, unit, options);
+        return new EurothermSimulator(`modbus-tcp://${tcpAuthority(front.host, front.port)}?unit=${unit}`, simulation, registers, linkFaults, ['drop-replies'], null, async () => {
           await front.close();
           await simulation.stop();
         });

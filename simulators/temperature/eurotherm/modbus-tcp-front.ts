@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import modbusSerial from 'modbus-serial';
 import type { FCallback, FCallbackVal, IServiceVector } from 'modbus-serial/ServerTCP.js';
+import { DEFAULT_LISTEN_HOST, type TcpListenOptions } from '../../common/tcp-endpoint.js';
 import type { LinkFault } from '../link-faults.js';
 import { ModbusException } from './modbus-exception.js';
 import type { HoldingRegisters } from './modbus-pdu.js';
@@ -9,19 +10,29 @@ import type { HoldingRegisters } from './modbus-pdu.js';
 const BIND_ATTEMPTS = 5;
 
 export interface ModbusTcpFront {
+  readonly host: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
 /**
- * The registers served as a Modbus TCP server on 127.0.0.1 (modbus-serial's
- * ServerTCP). ServerTCP treats port 0 as "use 502" and does not tell which
- * port it bound, so a free port is probed first and bound at once; in the rare
- * race where another process takes it meanwhile, another is tried.
+ * The registers served as a Modbus TCP server (modbus-serial's ServerTCP; each
+ * connection served, one after the other or at once) on `listen.host:port`,
+ * by default a free loopback port. ServerTCP treats port 0 as "use 502" and
+ * does not tell which port it bound, so a free port is probed first and bound
+ * at once; in the rare race where another process takes it meanwhile, another
+ * is tried. A port given explicitly is bound or the start fails.
  * `drop-replies` serves requests but loses the replies; `corrupt-replies` cannot be
  * expressed through ServerTCP (it frames replies itself) and is refused.
  */
-export async function startModbusTcpFront(registers: HoldingRegisters, faults: ReadonlySet<LinkFault>, unit: number): Promise<ModbusTcpFront> {
+export async function startModbusTcpFront(
+  registers: HoldingRegisters,
+  faults: ReadonlySet<LinkFault>,
+  unit: number,
+  listen: TcpListenOptions = {},
+): Promise<ModbusTcpFront> {
+  const host = listen.host ?? DEFAULT_LISTEN_HOST;
+  const fixedPort = listen.port ?? 0;
   // Callback-style handlers, so a dropped reply is simply a callback never called.
   // The request is served either way: a dropped reply is lost on the way back, as on a real link.
   const answer = <T>(cb: FCallbackVal<T>, work: () => T): void => {
@@ -43,25 +54,25 @@ export async function startModbusTcpFront(registers: HoldingRegisters, faults: R
     setRegisterArray: (address: number, values: number[], _unit: number, cb: FCallback) => answer<void>(cb, () => registers.write(address, values)),
   };
   for (let attempt = 1; ; attempt++) {
-    const port = await freeLoopbackPort();
-    const server = new modbusSerial.ServerTCP(vector, { host: '127.0.0.1', port, unitID: unit });
+    const port = fixedPort !== 0 ? fixedPort : await freePort(host);
+    const server = new modbusSerial.ServerTCP(vector, { host, port, unitID: unit });
     const outcome = await new Promise<Error | null>((resolve) => {
       server.once('initialized', () => resolve(null));
       server.once('serverError', (e: Error | null) => resolve(e ?? new Error('server error')));
     });
     if (outcome === null) {
-      return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+      return { host, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
     }
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    if ((outcome as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= BIND_ATTEMPTS) throw outcome;
+    if (fixedPort !== 0 || (outcome as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= BIND_ATTEMPTS) throw outcome;
   }
 }
 
-function freeLoopbackPort(): Promise<number> {
+function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
-    probe.listen({ host: '127.0.0.1', port: 0 }, () => {
+    probe.listen({ host, port: 0 }, () => {
       const address = probe.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
       probe.close(() => resolve(port));

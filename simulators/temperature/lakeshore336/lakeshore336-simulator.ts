@@ -3,6 +3,7 @@ import type { Observable, Subscription } from 'rxjs';
 import { LAKESHORE336_DEFAULTS } from '../../../drivers/temperature/defaults.js';
 import { lines } from '../../../drivers/temperature/lakeshore336/line-framing.js';
 import type { Clock } from '../../../src/core/clock.js';
+import { DEFAULT_LISTEN_HOST, tcpAuthority, type TcpListenOptions } from '../../common/tcp-endpoint.js';
 import { openTransport } from '../../../src/transport/open-transport.js';
 import { openPtyPair } from '../../../src/transport/pty-pair.js';
 import { transportFromSocket } from '../../../src/transport/tcp.js';
@@ -13,11 +14,11 @@ import type { TemperatureFault, TemperatureSimulator } from '../temperature-simu
 import { ThermalSimulation } from '../thermal-simulation.js';
 import { LakeShore336Interpreter, type LakeShore336Identity } from './lakeshore336-interpreter.js';
 
-export interface LakeShore336SimulatorOptions {
+export interface LakeShore336SimulatorOptions extends TcpListenOptions {
   readonly clock: Clock;
   readonly preset: ThermalPreset;
   readonly seed: number;
-  /** `tcp`: a loopback port (the 336's Ethernet port is 7777; here a free one); `pty`: a socat pseudo-terminal pair. */
+  /** `tcp`: `host:port`, by default a free loopback port (the 336's own Ethernet port is 7777); `pty`: a socat pseudo-terminal pair. */
   readonly link: 'tcp' | 'pty';
   readonly identity?: LakeShore336Identity;
 }
@@ -48,8 +49,8 @@ export class LakeShore336Simulator implements TemperatureSimulator {
     simulation.start();
     try {
       if (link === 'tcp') {
-        const { port, close } = await listen(serve);
-        return new LakeShore336Simulator(`tcp://127.0.0.1:${port}`, simulation, interpreter, linkFaults, async () => {
+        const { host, port, close } = await listen(serve, options);
+        return new LakeShore336Simulator(`tcp://${tcpAuthority(host, port)}`, simulation, interpreter, linkFaults, async () => {
           await close();
           await simulation.stop();
         });
@@ -109,8 +110,12 @@ function serveLines(transport: Transport, interpreter: LakeShore336Interpreter, 
   };
 }
 
-/** A TCP server on a free loopback port, serving each connection. */
-async function listen(serve: (transport: Transport) => () => Promise<void>): Promise<{ port: number; close: () => Promise<void> }> {
+/** A TCP server serving each connection. */
+async function listen(
+  serve: (transport: Transport) => () => Promise<void>,
+  options: TcpListenOptions,
+): Promise<{ host: string; port: number; close: () => Promise<void> }> {
+  const host = options.host ?? DEFAULT_LISTEN_HOST;
   const connections = new Set<() => Promise<void>>();
   const server: Server = createServer((socket) => {
     transportFromSocket(socket).then(
@@ -124,11 +129,12 @@ async function listen(serve: (transport: Transport) => () => Promise<void>): Pro
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
+    server.listen({ host, port: options.port ?? 0 }, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
+    host,
     port,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
