@@ -82,7 +82,7 @@ describe.each(['tcp', 'pty'] as const)('mbpoll against the Eurotherm simulator o
   it('reads PV (tag 1) as a scaled integer with one implied decimal', async () => {
     const { stdout, access, frame } = await poll(['-0', '-r', '1', '-c', '1', '-t', '4']);
     expect(access).toEqual({ kind: 'read', address: 1, count: 1 });
-    // The documented frame (../shared/PROTOCOLS.md): read PV of unit 1.
+    // The documented frame (docs/PROTOCOLS.md): read PV of unit 1.
     if (link === 'pty') expect(frame).toBe('010300010001d5ca');
     const raw = polled(stdout).get(1);
     expect(Number.isInteger(raw)).toBe(true);

@@ -83,7 +83,7 @@ function encodeVariable(variable: PackageVariable): string {
   if (variable.status !== undefined) metadata.push(`1${hexDigits(variable.status, 1, 'status')}`);
   if (variable.rangeIndex !== undefined) metadata.push(`2${hexDigits(variable.rangeIndex, 2, 'range index')}`);
   if (variable.noise !== undefined) metadata.push(`4${variable.noise}`);
-  metadata.push(...(variable.otherMetadata ?? []));
+  for (const other of variable.otherMetadata ?? []) metadata.push(other);
   return [variable.type + field, ...metadata].join(',');
 }
 

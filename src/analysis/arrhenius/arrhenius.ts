@@ -2,6 +2,7 @@ import { BOLTZMANN_EV_PER_K } from '../../core/physical-constants.js';
 import { AnalysisError } from '../errors.js';
 import { NumericError } from '../numeric/errors.js';
 import { linearRegression } from '../numeric/linear-regression.js';
+import { extent } from '../../core/extent.js';
 
 /** A fitted value with its standard error, in the unit its name or context gives. */
 export interface Estimate {
@@ -71,6 +72,8 @@ export function fitArrhenius(points: readonly ArrheniusPoint[], quantity: Arrhen
   }
   const prefactor = Math.exp(fit.intercept);
   const temperatures = points.map((p) => p.temperatureK);
+  // The fit above needs at least two finite temperatures, so the range exists.
+  const range = extent(temperatures)!;
   return {
     quantity,
     model,
@@ -78,6 +81,6 @@ export function fitArrhenius(points: readonly ArrheniusPoint[], quantity: Arrhen
     prefactor: { value: prefactor, stderr: prefactor * fit.interceptStderr },
     r2: fit.r2,
     points: points.length,
-    temperatureRangeK: [Math.min(...temperatures), Math.max(...temperatures)],
+    temperatureRangeK: [range.min, range.max],
   };
 }

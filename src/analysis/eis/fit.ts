@@ -5,6 +5,7 @@ import { Circuit, type CircuitEvaluator } from './circuit.js';
 import { EisError } from './errors.js';
 import { arcsForBlocks, initialGuess, spectrumFeatures, type Arc } from './initial-guess.js';
 import { angularFrequencies, assertValidSpectrum, type ImpedanceSpectrum } from './spectrum.js';
+import { extent } from '../../core/extent.js';
 
 /**
  * Complex non-linear least squares of an equivalent circuit to a spectrum.
@@ -175,7 +176,8 @@ export function fitCircuit(circuitOrText: Circuit | string, spectrum: ImpedanceS
   };
   const { best, localFits } = search(space, structured, randomStart, budget, random, circuit.text);
   const locked = names.map((_, j) => isFixed[j]! || userGuess[j] !== undefined);
-  const order = canonicalOrder(circuit, best.parameters.map(Math.exp), locked, Math.min(...problem.omega), Math.max(...problem.omega));
+  const omega = extent(problem.omega)!;
+  const order = canonicalOrder(circuit, best.parameters.map(Math.exp), locked, omega.min, omega.max);
   const fit = reordered(best, order, isFixed);
 
   // Fixed parameters are reported as given, not as exp(ln(value)).

@@ -1,6 +1,7 @@
 import { QrDecomposition } from '../numeric/linalg.js';
 import { EisError } from './errors.js';
 import { angularFrequencies, assertValidSpectrum, type ImpedanceSpectrum } from './spectrum.js';
+import { extent } from '../../core/extent.js';
 
 /**
  * Kramers-Kronig validation by the linear "Lin-KK" test of Schönleber,
@@ -106,8 +107,9 @@ class LinKkModel {
   constructor(private readonly spectrum: ImpedanceSpectrum) {
     this.omega = angularFrequencies(spectrum.frequencyHz);
     this.modulus = spectrum.zRe.map((re, i) => Math.hypot(re, spectrum.zIm[i]!));
-    this.omegaMin = Math.min(...this.omega);
-    this.omegaMax = Math.max(...this.omega);
+    const range = extent(this.omega)!;
+    this.omegaMin = range.min;
+    this.omegaMax = range.max;
   }
 
   /** The fit with m RC elements, or null when the design matrix is rank deficient. */

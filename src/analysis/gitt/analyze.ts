@@ -31,7 +31,7 @@ export function analyzeGitt(series: GittSeries, sample: GittSample, options: Par
       throw e;
     }
   }
-  pulses.push(...analyser.finish());
+  for (const p of analyser.finish()) pulses.push(p);
   if (pulses.length === 0) throw new AnalysisError('GITT: no current pulse in the data', 'DEGENERATE', {});
   return { pulses, warnings: [...analyser.warnings], pulseCurrentA };
 }
