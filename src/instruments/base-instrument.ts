@@ -24,6 +24,12 @@ export abstract class BaseInstrument<C extends InstrumentConfig> implements Inst
   }
 
   protected abstract identify(): Promise<object>;
+  /**
+   * After the device is identified, on every connect, before anything else
+   * uses it: what the device must hold before it may be used (e.g. the hard
+   * limits written into a temperature controller). Nothing by default.
+   */
+  protected async prepareDevice(): Promise<void> {}
   /** Reaches the safe state or throws; `safe()` logs and records the failure. */
   protected abstract enterSafeState(): Promise<void>;
   protected abstract closeDevice(): Promise<void>;
@@ -33,6 +39,7 @@ export abstract class BaseInstrument<C extends InstrumentConfig> implements Inst
   async connect(): Promise<void> {
     try {
       this.identity = { ...(await this.identify()) };
+      await this.prepareDevice();
       this.connection = 'connected';
       this.lastError = null;
     } catch (e) {
