@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { InstrumentSchema, SimulatorSchema, type InstrumentConfig, type SimulatorConfig } from '../kinds/registry.js';
+import { JOURNAL_DEFAULTS } from '../store/defaults.js';
 
 /**
  * The lab file: instruments (driver, transport URL, hard limits), simulators
@@ -31,6 +32,16 @@ export const LabConfigSchema = Type.Object(
         kind: Type.Literal('sqlite'),
         path: Type.String({ description: 'database file, relative to the lab file' }),
         batchWindowMs: Type.Number({ exclusiveMinimum: 0, maximum: 250, default: 250 }),
+        journal: Type.Object(
+          {
+            maxBytes: Type.Integer({
+              minimum: JOURNAL_DEFAULTS.minMaxBytes,
+              default: JOURNAL_DEFAULTS.maxBytes,
+              description: 'bound of the write-ahead journal (bytes): a warning at 80%, runs aborted at the bound (src/store/defaults.ts)',
+            }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false },
     ),

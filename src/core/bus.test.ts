@@ -60,6 +60,17 @@ describe('DocumentBus', () => {
     expect(batches).toEqual([3]);
   });
 
+  it('hands every document to the journal before any consumer sees it, and nothing once closed', () => {
+    const order: string[] = [];
+    const bus = new DocumentBus(collectingLogger().logger, { append: (d) => void order.push(`journal ${d.kind === 'event' ? d.seq : d.kind}`) });
+    bus.attach('consumer', (d) => void order.push(`consumer ${d.kind === 'event' ? d.seq : d.kind}`));
+    bus.publish(reading(1));
+    bus.publish(reading(2));
+    bus.close();
+    bus.publish(reading(3));
+    expect(order).toEqual(['journal 1', 'consumer 1', 'journal 2', 'consumer 2']);
+  });
+
   it('refuses two consumers of one name', () => {
     const bus = new DocumentBus(collectingLogger().logger);
     bus.attach('x', () => {});

@@ -13,6 +13,16 @@ export interface ConsumerHealth {
 }
 
 /**
+ * Where `publish` hands every document before any consumer sees it: the
+ * write-ahead journal (src/store/journal/). It takes what it stores, keeps it
+ * in memory for the rest of the tick and writes it at the end of the tick;
+ * `append` is synchronous and never throws.
+ */
+export interface PublishJournal {
+  append(doc: Document): unknown;
+}
+
+/**
  * The one document stream. Consumers attach independently: one that throws is
  * logged and isolated, and acquisition goes on. (A bare RxJS Subject would
  * rethrow a subscriber's error asynchronously and crash the process.)
@@ -20,15 +30,23 @@ export interface ConsumerHealth {
 export class DocumentBus {
   private readonly subject = new Subject<Document>();
   private readonly consumers = new Map<string, { health: ConsumerHealth; subscription: Subscription | null }>();
+  private closed = false;
 
-  constructor(private readonly logger: Logger) {}
+  /** With a journal, every document is journaled before consumers see it. */
+  constructor(
+    private readonly logger: Logger,
+    private readonly journal: PublishJournal | null = null,
+  ) {}
 
   /** Everything published from now on; completes when the bus closes. */
   get documents$(): Observable<Document> {
     return this.subject.asObservable();
   }
 
+  /** Nothing is journaled or delivered once the bus is closed. */
   publish(doc: Document): void {
+    if (this.closed) return;
+    this.journal?.append(doc);
     this.subject.next(doc);
   }
 
@@ -81,6 +99,7 @@ export class DocumentBus {
 
   /** Completes the stream: pipeline consumers flush what they hold (bufferTime emits its last batch). */
   close(): void {
+    this.closed = true;
     this.subject.complete();
   }
 }

@@ -1,33 +1,17 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DC_STREAM, descriptor, runStart, runStop, sequenceEvent, tempDir } from '../../tests/support/store-fixtures.js';
+import { DC_STREAM, descriptor, interceptAppend, runStart, runStop, sequenceEvent, tempDir } from '../../tests/support/store-fixtures.js';
 import { DocumentBus } from '../core/bus.js';
 import { ScaledClock } from '../core/clock.js';
 import type { Progress } from '../core/documents.js';
 import { silentLogger } from '../core/logger.js';
-import type { DocumentStore, StoredDocument } from './document-store.js';
+import type { DocumentStore } from './document-store.js';
 import { StoreError, isStoreError } from './errors.js';
+import { openJournal, type Journal } from './journal/journal.js';
+import { STORE_CONSUMER } from './journal/replay.js';
 import { openSqliteStore, type SqliteDocumentStore } from './sqlite/sqlite-store.js';
 import { StoreWriter, type CommittedBatch, type StoreWriterOptions } from './writer.js';
-
-/** The SQLite store with a hook run before each append: to hold a commit back or make it fail. */
-function interceptAppend(inner: SqliteDocumentStore, before: (docs: readonly StoredDocument[]) => Promise<void>): DocumentStore {
-  return {
-    append: async (docs) => {
-      await before(docs);
-      return inner.append(docs);
-    },
-    listRuns: () => inner.listRuns(),
-    getRun: (runId) => inner.getRun(runId),
-    listStreams: (runId) => inner.listStreams(runId),
-    queryEvents: (q) => inner.queryEvents(q),
-    eventPages: (q) => inner.eventPages(q),
-    latestTimestampNs: () => inner.latestTimestampNs(),
-    listFits: (runId, method) => inner.listFits(runId, method),
-    close: () => inner.close(),
-  };
-}
 
 const stored = async (store: DocumentStore, runId: string) => (await store.listStreams(runId)).reduce((n, s) => n + s.count, 0);
 
@@ -232,5 +216,146 @@ describe('StoreWriter', () => {
     expect(() => new StoreWriter(bus, store, { logger: silentLogger, maxBatch: 10, maxQueued: 5 })).toThrow(RangeError);
     expect(() => new StoreWriter(bus, store, { logger: silentLogger, maxQueued: Infinity })).toThrow(RangeError);
     expect(() => new StoreWriter(bus, store, { logger: silentLogger, windowMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('StoreWriter with a journal', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let store: SqliteDocumentStore;
+  let journal: Journal;
+  let bus: DocumentBus;
+  /** While true, every append fails as a store in an outage does. */
+  let outage = false;
+  let failing: DocumentStore;
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    tmp = tempDir();
+    store = await openSqliteStore(path.join(tmp.dir, 'lab.db'));
+    journal = await openJournal({ dir: path.join(tmp.dir, 'lab.db.journal'), consumers: [STORE_CONSUMER], logger: silentLogger, segmentBytes: 4_096 });
+    bus = new DocumentBus(silentLogger, journal);
+    outage = false;
+    failing = interceptAppend(store, async () => {
+      if (outage) throw new Error('disk I/O error');
+    });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await journal.close();
+    await store.close();
+    tmp.remove();
+  });
+
+  function writerOn(target: DocumentStore, options: Partial<StoreWriterOptions> = {}) {
+    const writer = new StoreWriter(bus, target, { logger: silentLogger, journal, ...options });
+    const failures: StoreError[] = [];
+    writer.failures$.subscribe((e) => failures.push(e));
+    return { writer, failures };
+  }
+  const storedSeqs = async (runId = 'r1') => {
+    const [data] = await store.queryEvents({ runId, stream: DC_STREAM });
+    if (!data || data.downsampled) throw new Error('expected raw events');
+    return data.seq;
+  };
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+  it('acknowledges each commit, so the journal drops what is committed and a clean close leaves it empty', async () => {
+    const { writer } = writerOn(store);
+    bus.publish(runStart('r1'));
+    bus.publish(descriptor('r1'));
+    for (let seq = 1; seq <= 300; seq++) {
+      bus.publish(sequenceEvent('r1', seq));
+      if (seq % 50 === 0) await vi.advanceTimersByTimeAsync(250);
+    }
+    expect(journal.acknowledged(STORE_CONSUMER)).toBe(302);
+    expect(journal.usage().segments).toBe(1);
+    bus.publish(runStop('r1', { [DC_STREAM]: 300 }));
+    await writer.close();
+    await journal.close();
+    expect(journal.usage()).toMatchObject({ segments: 0, consumers: { [STORE_CONSUMER]: { acknowledged: 303, behind: 0 } } });
+    expect(await storedSeqs()).toEqual(upTo(300));
+  });
+
+  it('keeps everything through a store outage and commits it from the journal when the store is back, then goes live again', async () => {
+    const { writer, failures } = writerOn(failing);
+    bus.publish(runStart('r1'));
+    bus.publish(descriptor('r1'));
+    await vi.advanceTimersByTimeAsync(0);
+    outage = true;
+    for (let seq = 1; seq <= 120; seq++) {
+      bus.publish(sequenceEvent('r1', seq));
+      if (seq % 10 === 0) await vi.advanceTimersByTimeAsync(250);
+    }
+    // Retries every second go on failing: nothing reported as lost, the runs go on.
+    await vi.advanceTimersByTimeAsync(5_000);
+    await writer.flush();
+    expect(failures).toEqual([]);
+    expect(writer.status()).toMatchObject({ mode: 'catching-up', lastError: 'disk I/O error' });
+    expect(await stored(store, 'r1')).toBe(0);
+    // Only the run-start (committed at once, before the outage) is acknowledged.
+    expect(journal.usage().consumers[STORE_CONSUMER]).toEqual({ acknowledged: 1, behind: 121 });
+
+    outage = false;
+    await vi.advanceTimersByTimeAsync(1_000);
+    await writer.flush();
+    expect(writer.status()).toMatchObject({ mode: 'live', lastError: null });
+    expect(await storedSeqs()).toEqual(upTo(120));
+    expect(journal.usage().consumers[STORE_CONSUMER]?.behind).toBe(0);
+
+    for (let seq = 121; seq <= 130; seq++) bus.publish(sequenceEvent('r1', seq));
+    await vi.advanceTimersByTimeAsync(250);
+    expect(await storedSeqs()).toEqual(upTo(130));
+    expect(await writer.close()).toEqual({ committed: 132, failed: 0, dropped: 0 });
+  });
+
+  it('survives a store that fails again in the middle of catching up', async () => {
+    let appends = 0;
+    const flaky = interceptAppend(store, async () => {
+      if (outage && ++appends % 3 === 0) throw new Error('disk I/O error');
+    });
+    const { writer, failures } = writerOn(flaky, { maxBatch: 7 });
+    outage = true;
+    bus.publish(runStart('r1'));
+    bus.publish(descriptor('r1'));
+    for (let seq = 1; seq <= 200; seq++) {
+      bus.publish(sequenceEvent('r1', seq));
+      if (seq % 9 === 0) await vi.advanceTimersByTimeAsync(100);
+    }
+    for (let i = 0; i < 60 && writer.status().mode === 'catching-up'; i++) await vi.advanceTimersByTimeAsync(1_000).then(() => writer.flush());
+    expect(writer.status().mode).toBe('live');
+    expect(failures).toEqual([]);
+    expect(await storedSeqs()).toEqual(upTo(200));
+    await writer.close();
+  });
+
+  it('leaves a backlog past maxQueued to the journal instead of refusing it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { writer, failures } = writerOn(interceptAppend(store, () => held), { maxBatch: 10, maxQueued: 20 });
+    bus.publish(runStart('r1'));
+    bus.publish(descriptor('r1'));
+    for (let seq = 1; seq <= 39; seq++) bus.publish(sequenceEvent('r1', seq));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(writer.status().mode).toBe('catching-up');
+    release();
+    await writer.flush();
+    expect(failures).toEqual([]);
+    expect(await storedSeqs()).toEqual(upTo(39));
+    expect(await writer.close()).toEqual({ committed: 41, failed: 0, dropped: 0 });
+  });
+
+  it('leaves out only the documents the store refuses, reports them, and stores the rest of their batch', async () => {
+    const { writer, failures } = writerOn(store);
+    bus.publish(runStart('r1'));
+    bus.publish(descriptor('r1'));
+    for (let seq = 1; seq <= 10; seq++) {
+      bus.publish(sequenceEvent('r1', seq));
+      if (seq === 5) bus.publish({ ...sequenceEvent('r1', 1), descriptorId: 'r1/never-described', stream: 'pstat.ac' });
+    }
+    await writer.flush();
+    expect(failures.map((e) => [e.code, e.context.documents, e.context.runIds])).toEqual([['UNKNOWN_STREAM', 1, ['r1']]]);
+    expect(await storedSeqs()).toEqual(upTo(10));
+    expect(journal.usage().consumers[STORE_CONSUMER]?.behind).toBe(0);
+    expect(await writer.close()).toEqual({ committed: 12, failed: 1, dropped: 0 });
   });
 });
