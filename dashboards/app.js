@@ -35,12 +35,19 @@ function cell(text) {
   return td;
 }
 
+/** Table rows as one fragment: spreading a list of nodes into replaceChildren() puts every node on the call stack. */
+function rows(items, row) {
+  const fragment = document.createDocumentFragment();
+  for (const item of items) fragment.append(row(item));
+  return fragment;
+}
+
 const fmt = (v, digits = 4) => (v === null || v === undefined ? '—' : Number(v).toPrecision(digits));
 
 async function refresh() {
   const { instruments } = await api('/api/instruments');
   $('#instruments tbody').replaceChildren(
-    ...instruments.map((i) => {
+    rows(instruments, (i) => {
       const tr = document.createElement('tr');
       tr.append(cell(i.id), cell(i.kind), cell(i.driver), cell(i.connection), cell(i.runId ?? ''));
       return tr;
@@ -48,7 +55,7 @@ async function refresh() {
   );
   const { runs } = await api('/api/runs');
   $('#runs tbody').replaceChildren(
-    ...runs.slice(0, 20).map((r) => {
+    rows(runs.slice(0, 20), (r) => {
       const tr = document.createElement('tr');
       const p = r.live?.progress;
       const state = r.live?.state ?? r.exitStatus ?? 'unknown';

@@ -3,7 +3,9 @@ import type { FitResult } from '../core/documents.js';
 import { toJsonSafe, totalEvents } from '../core/documents.js';
 import { formatQuantity } from '../core/units.js';
 import { startLab, type Lab } from '../lab/lab.js';
-import type { CliIo } from './command.js';
+import { isEngineError } from '../engine/errors.js';
+import type { RunInfo } from '../engine/run-engine.js';
+import { UsageError, type CliIo } from './command.js';
 import { stderrLogger, untilSignal } from './long-running.js';
 import { DEFAULT_LAB_FILE } from './defaults.js';
 
@@ -32,7 +34,7 @@ export async function runProtocolFromCli(
         if (line) io.stdout(line);
       }
     });
-    const info = lab.engine.start({ protocol, parameters, metadata: { startedBy: 'cli' } });
+    const info = startRun(lab, protocol, parameters);
     void untilSignal().then(() => lab.engine.abort(info.runId, 'interrupted (Ctrl-C)'));
     const stop = await lab.engine.whenDone(info.runId);
     const result = { runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, events: stop.events, ...summary(fits) };
@@ -47,3 +49,12 @@ export async function runProtocolFromCli(
   }
 }
 
+/** Starts the run; parameters the protocol refuses (a value without its unit, beyond a bound) are bad usage: exit code 2 with the usage. */
+function startRun(lab: Lab, protocol: string, parameters: unknown): RunInfo {
+  try {
+    return lab.engine.start({ protocol, parameters, metadata: { startedBy: 'cli' } });
+  } catch (e) {
+    if (isEngineError(e, 'INVALID_PARAMETERS')) throw new UsageError(e.message);
+    throw e;
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatQuantity, parseCurrent, parseQuantity, UnitError } from './units.js';
+import { formatQuantity, MAX_QUANTITY_CHARS, parseCurrent, parseQuantity, UnitError } from './units.js';
 
 describe('parseQuantity', () => {
   it.each([
@@ -14,7 +14,8 @@ describe('parseQuantity', () => {
     ['1 mV/h', 'potential-rate', 1e-3 / 3600],
     ['25 °C', 'temperature', 298.15],
     ['2 K/min', 'temperature-rate', 2 / 60],
-    ['1.5e-3', 'current', 1.5e-3],
+    ['1.5e-3 A', 'current', 1.5e-3],
+    [' 300 K ', 'temperature', 300],
   ] as const)('%s in %s is %d SI', (text, dim, expected) => {
     expect(parseQuantity(text, dim)).toBeCloseTo(expected, 12);
   });
@@ -22,6 +23,31 @@ describe('parseQuantity', () => {
   it('takes numbers as SI and refuses non-finite ones', () => {
     expect(parseQuantity(3, 'time')).toBe(3);
     expect(() => parseQuantity(Number.NaN, 'time')).toThrow(UnitError);
+  });
+
+  it('refuses a string without a unit, naming one that would do; a JSON number stays SI', () => {
+    expect(() => parseQuantity('5', 'time')).toThrow(/^"5" needs a unit, e\.g\. "5 s"/);
+    expect(() => parseQuantity('-20', 'current')).toThrow(expect.objectContaining({ code: 'UNIT_MISSING', message: expect.stringContaining('e.g. "-20 A"') }));
+    expect(() => parseQuantity('300', 'temperature')).toThrow(/e\.g\. "300 K"/);
+    expect(parseQuantity(5, 'time')).toBe(5);
+  });
+
+  it('refuses values that overflow to Infinity in SI units', () => {
+    expect(parseQuantity('1e308 s', 'time')).toBe(1e308);
+    for (const text of ['1e309 s', '1e308 min', '-1e308 d']) expect(() => parseQuantity(text, 'time')).toThrow(/is not a finite number/);
+    expect(() => parseQuantity(Number.POSITIVE_INFINITY, 'time')).toThrow(/Infinity is not a finite number/);
+    expect(() => parseCurrent('C/0', 1)).toThrow(/is not a finite number/);
+  });
+
+  it('refuses text longer than a quantity at once, whatever its shape', () => {
+    // "5", spaces, "a b": the pattern used to backtrack quadratically on such text (seconds for 100 kB).
+    for (const text of [`5${' '.repeat(100_000)}a b`, `${'1'.repeat(100_000)}x`]) {
+      const started = performance.now();
+      expect(() => parseQuantity(text, 'time')).toThrow(/characters\) is longer than a quantity/);
+      expect(() => parseCurrent(text, 1)).toThrow(UnitError);
+      expect(performance.now() - started).toBeLessThan(500);
+    }
+    expect(parseQuantity(`5${' '.repeat(MAX_QUANTITY_CHARS - 4)}min`, 'time')).toBe(300);
   });
 
   it('names the dimension when the unit does not fit', () => {

@@ -2,9 +2,13 @@ import { OperandoError } from './errors.js';
 
 /**
  * Quantities with units in protocol values (`"5 min"`, `"0.05 mA/cm2"`,
- * `"2 K/min"`), parsed to SI numbers. A bare number is taken in SI units.
+ * `"2 K/min"`), parsed to SI numbers. A JSON number is taken in SI units; a
+ * string must carry its unit (`"5"` is refused: seconds or minutes?).
+ * - `UNIT_SYNTAX`: not a number with a unit, too long, or out of range
+ * - `UNIT_MISSING`: a string with a number and no unit
+ * - `UNIT_DIMENSION`: a unit of another dimension, or a C-rate without a capacity
  */
-export const UNIT_ERROR_CODES = ['UNIT_SYNTAX', 'UNIT_UNKNOWN', 'UNIT_DIMENSION'] as const;
+export const UNIT_ERROR_CODES = ['UNIT_SYNTAX', 'UNIT_UNKNOWN', 'UNIT_DIMENSION', 'UNIT_MISSING'] as const;
 export type UnitErrorCode = (typeof UNIT_ERROR_CODES)[number];
 
 export class UnitError extends OperandoError<UnitErrorCode> {}
@@ -45,7 +49,15 @@ const UNITS: Record<Dimension, { si: string; units: Record<string, number>; pref
   capacity: { si: 'C', units: { C: 1, Ah: 3600 }, prefixable: ['C', 'Ah'] },
 };
 
-const QUANTITY = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S*)\s*$/;
+/**
+ * The longest quantity string parsed: `"-0.000123456789012345 mA/cm2"` is 28
+ * characters. Anything longer is not a value an operator typed, and the
+ * regular expressions below need not see it.
+ */
+export const MAX_QUANTITY_CHARS = 64;
+
+/** Applied to the trimmed text: without a trailing `\s*` it cannot backtrack quadratically. */
+const QUANTITY = /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S*)$/;
 
 /** Celsius is an offset, not a factor: `25 °C` and `25 degC` become 298.15 K. */
 const CELSIUS = new Set(['°C', 'degC', 'C']);
@@ -56,22 +68,35 @@ const CELSIUS = new Set(['°C', 'degC', 'C']);
  * what was wrong.
  */
 export function parseQuantity(value: number | string, dimension: Dimension): number {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new UnitError(`${value} is not a finite number`, 'UNIT_SYNTAX', { value });
-    return value;
-  }
-  const m = QUANTITY.exec(value);
+  if (typeof value === 'number') return finite(value, null);
+  const text = boundedText(value).trim();
+  const m = QUANTITY.exec(text);
   if (!m) throw new UnitError(`"${value}" is not a number with a unit`, 'UNIT_SYNTAX', { value, dimension });
   const number = Number(m[1]);
   const unit = m[2] ?? '';
-  if (unit === '') return number;
-  if (dimension === 'temperature' && CELSIUS.has(unit)) return number + 273.15;
+  if (unit === '') {
+    throw new UnitError(`"${value}" needs a unit, e.g. "${m[1]} ${siUnit(dimension)}" (only a JSON number is taken in SI units)`, 'UNIT_MISSING', { value, dimension });
+  }
+  if (dimension === 'temperature' && CELSIUS.has(unit)) return finite(number + 273.15, value);
   const factor = unitFactor(unit, dimension);
   if (factor === undefined) {
     const known = Object.keys(UNITS[dimension].units).join(', ');
     throw new UnitError(`"${value}": unit "${unit}" is not a unit of ${dimension} (known: ${known}, with SI prefixes)`, 'UNIT_DIMENSION', { value, dimension });
   }
-  return number * factor;
+  return finite(number * factor, value);
+}
+
+/** NaN, and `"1e309 s"` or `"1e308 min"` (Infinity in SI), are refused here, not by an instrument later. */
+function finite(value: number, written: string | null): number {
+  if (!Number.isFinite(value)) throw new UnitError(`${written === null ? value : `"${written}"`} is not a finite number`, 'UNIT_SYNTAX', { value: written ?? value });
+  return value;
+}
+
+function boundedText(value: string): string {
+  if (value.length > MAX_QUANTITY_CHARS) {
+    throw new UnitError(`"${value.slice(0, 20)}..." (${value.length} characters) is longer than a quantity (${MAX_QUANTITY_CHARS})`, 'UNIT_SYNTAX', { length: value.length });
+  }
+  return value;
 }
 
 /** The SI unit `parseQuantity` returns for a dimension. */
@@ -99,7 +124,7 @@ function unitFactor(unit: string, dimension: Dimension): number | undefined {
  */
 export function parseCurrent(value: number | string, capacityAh?: number): number {
   if (typeof value === 'string') {
-    const rate = /^\s*([-+])?\s*(\d*\.?\d+)?\s*C(?:\s*\/\s*(\d*\.?\d+))?\s*$/.exec(value);
+    const rate = /^\s*([-+])?\s*(\d*\.?\d+)?\s*C(?:\s*\/\s*(\d*\.?\d+))?\s*$/.exec(boundedText(value));
     if (rate) {
       if (capacityAh === undefined || !(capacityAh > 0)) {
         throw new UnitError(`"${value}" is a C-rate: the sample's capacity (Ah) is needed`, 'UNIT_DIMENSION', { value });
@@ -107,7 +132,7 @@ export function parseCurrent(value: number | string, capacityAh?: number): numbe
       const sign = rate[1] === '-' ? -1 : 1;
       const multiple = rate[2] !== undefined ? Number(rate[2]) : 1;
       const divisor = rate[3] !== undefined ? Number(rate[3]) : 1;
-      return (sign * multiple * capacityAh) / divisor;
+      return finite((sign * multiple * capacityAh) / divisor, value);
     }
   }
   return parseQuantity(value, 'current');

@@ -159,7 +159,7 @@ function publishAcross(run: LiveVt, publish: Publish, final: boolean): void {
 function publishArrhenius(run: LiveVt, points: StepPoint[], quantity: ArrheniusQuantity, publish: Publish, final: boolean): void {
   const included = points.filter((p) => p.included);
   if (!final && (included.length < MIN_ARRHENIUS_POINTS || !changed(run, `arrhenius/${quantity}`, included))) return;
-  const index = Math.max(0, ...points.map((p) => p.step));
+  const index = points.reduce((last, p) => Math.max(last, p.step), 0);
   const base = { quantity, final, steps: included.map((p) => p.step), excluded: excludedOf(points) };
   try {
     const fit = fitArrhenius(included, quantity);
@@ -173,7 +173,7 @@ function publishT2(run: LiveVt, points: StepPoint[], publish: Publish, final: bo
   const { jumpDistanceCm, dimension } = run.plan.nmr;
   const included = points.filter((p) => p.included);
   if (!final && (included.length < MIN_T2_POINTS || !changed(run, 't2-temperature', included))) return;
-  const index = Math.max(0, ...points.map((p) => p.step));
+  const index = points.reduce((last, p) => Math.max(last, p.step), 0);
   const base = { final, steps: included.map((p) => p.step), excluded: excludedOf(points) };
   if (jumpDistanceCm === null || dimension === null) {
     if (final) publish('t2-temperature', index, { ...base, ok: false, warnings: ['nmr.jumpDistance and nmr.dimension are needed for the T2 analysis'] });

@@ -1,7 +1,9 @@
-import { readNumericCsv } from '../io/electrochem-series.js';
-import { splitLines } from '../io/text.js';
-import { IngestError } from './errors.js';
 import { extent } from '../core/extent.js';
+import { CsvColumnReader, namedColumn } from '../io/csv-columns.js';
+import { inFile } from '../io/errors.js';
+import { LineSplitter } from '../io/text.js';
+import { INGEST_DEFAULTS } from './defaults.js';
+import { IngestError } from './errors.js';
 
 /**
  * Results exported by the NMR spectrometer software at one temperature:
@@ -36,24 +38,75 @@ const COLUMNS = {
 
 /** A spectrometer export by its header; errors name the file, line and column. */
 export function parseExternalCsv(text: string, fileName: string): ExternalDataset {
-  const header = splitLines(text.replace(/^\uFEFF/, '')).find((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
-  const names = (header ?? '').split(',').map((h) => h.trim().toLowerCase());
-  if (names.includes('mixing_time_s')) {
-    const t = readNumericCsv(text, fileName, COLUMNS['nmr-exsy']);
-    return checkedDataset({
-      kind: 'nmr-exsy',
-      rows: Array.from(t.temperature_k, (temperatureK, k) => ({ temperatureK, mixingTimeS: t.mixing_time_s[k]!, exchangedFraction: t.exchanged_fraction[k]! })),
-    });
+  const reader = new ExternalCsvReader(fileName);
+  reader.push(text.replace(/^\uFEFF/, ''));
+  return reader.result();
+}
+
+/**
+ * A spectrometer export as its text arrives (an upload at once, a file of
+ * the watched folder chunk by chunk): the first line that is not blank or a
+ * `#` comment is the header and names the kind; at most `maxRows` data rows
+ * and lines of at most `maxLineChars`. Errors name the file, line and column.
+ */
+export class ExternalCsvReader {
+  private header: { readonly kind: ExternalKind; readonly columns: CsvColumnReader } | null = null;
+  private readonly lines: LineSplitter;
+  private lineNumber = 0;
+
+  constructor(
+    private readonly fileName: string,
+    private readonly limits: { readonly maxRows: number; readonly maxLineChars: number } = INGEST_DEFAULTS,
+  ) {
+    this.lines = new LineSplitter(limits.maxLineChars);
   }
-  if (names.includes('t2_s')) {
-    const t = readNumericCsv(text, fileName, COLUMNS['nmr-t2']);
-    return checkedDataset({ kind: 'nmr-t2', rows: Array.from(t.temperature_k, (temperatureK, k) => ({ temperatureK, t2S: t.t2_s[k]! })) });
+
+  /** The next piece of text (any length, lines may continue in the next). */
+  push(text: string): void {
+    for (const line of inFile(this.fileName, () => this.lines.push(text))) this.line(line);
   }
-  throw new IngestError(
-    `${fileName}: the header "${header?.trim() ?? ''}" is not a known export (expected ${COLUMNS['nmr-t2'].join(',')} or ${COLUMNS['nmr-exsy'].join(',')})`,
-    'INGEST_FORMAT',
-    { file: fileName },
-  );
+
+  /** The dataset, checked (checkedDataset), once all text is pushed. */
+  result(): ExternalDataset {
+    for (const line of this.lines.end()) this.line(line);
+    if (this.header === null) throw this.unknownHeader('');
+    const { kind, columns } = this.header;
+    const t = inFile(this.fileName, () => columns.result()).values;
+    if (kind === 'nmr-exsy') {
+      return checkedDataset({
+        kind,
+        rows: Array.from(t[0]!, (temperatureK, k) => ({ temperatureK, mixingTimeS: t[1]![k]!, exchangedFraction: t[2]![k]! })),
+      });
+    }
+    return checkedDataset({ kind, rows: Array.from(t[0]!, (temperatureK, k) => ({ temperatureK, t2S: t[1]![k]! })) });
+  }
+
+  private line(text: string): void {
+    this.lineNumber++;
+    if (this.header === null) {
+      if (text.trim() === '' || text.trimStart().startsWith('#')) return;
+      const names = text.split(',').map((h) => h.trim().toLowerCase());
+      const kind = names.includes('mixing_time_s') ? 'nmr-exsy' : names.includes('t2_s') ? 'nmr-t2' : null;
+      if (kind === null) throw this.unknownHeader(text);
+      this.header = { kind, columns: new CsvColumnReader(COLUMNS[kind].map(namedColumn), { skipIncomplete: false }) };
+    }
+    const { columns } = this.header;
+    inFile(this.fileName, () => columns.line(text, this.lineNumber));
+    if (columns.rows > this.limits.maxRows) {
+      throw new IngestError(`${this.fileName}: more than ${this.limits.maxRows} data rows (an export of one temperature step has tens)`, 'INGEST_TOO_LARGE', {
+        file: this.fileName,
+        line: this.lineNumber,
+      });
+    }
+  }
+
+  private unknownHeader(header: string): IngestError {
+    return new IngestError(
+      `${this.fileName}: the header "${header.trim().slice(0, 200)}" is not a known export (expected ${COLUMNS['nmr-t2'].join(',')} or ${COLUMNS['nmr-exsy'].join(',')})`,
+      'INGEST_FORMAT',
+      { file: this.fileName },
+    );
+  }
 }
 
 /** Checks physical ranges and that all rows are at one temperature; returns the dataset. */

@@ -7,9 +7,14 @@ import { IngestError } from './errors.js';
 export interface IngestDeps {
   readonly bus: DocumentBus;
   readonly clock: Clock;
-  /** The runs the service knows (the run engine). */
-  readonly runs: { get(runId: string): unknown };
+  /** The runs the service knows (the run engine): a run's progress says how many steps it has (`of`) once it has announced them. */
+  readonly runs: { get(runId: string): RunSteps | undefined };
   readonly holds: ExternalHolds;
+}
+
+/** What ingestion needs of a run: its latest progress (`of`: its number of steps, null while unknown). */
+export interface RunSteps {
+  readonly progress: { readonly of: number | null } | null;
 }
 
 export interface ExternalSubmission {
@@ -80,7 +85,12 @@ function resolveLink(deps: IngestDeps, submission: ExternalSubmission, temperatu
   if (submission.step !== undefined && !(Number.isInteger(submission.step) && submission.step >= 1)) {
     throw new IngestError(`step ${submission.step} is not a step number (1, 2, ...)`, 'INGEST_VALUE', { step: submission.step });
   }
-  if (!deps.runs.get(runId)) throw new IngestError(`no run ${runId} is known to this service`, 'INGEST_UNKNOWN_RUN', { runId });
+  const run = deps.runs.get(runId);
+  if (!run) throw new IngestError(`no run ${runId} is known to this service`, 'INGEST_UNKNOWN_RUN', { runId });
+  const steps = run.progress?.of ?? null;
+  if (submission.step !== undefined && steps !== null && submission.step > steps) {
+    throw new IngestError(`run ${runId} has ${steps} steps: there is no step ${submission.step}`, 'INGEST_UNKNOWN_STEP', { runId, step: submission.step, steps });
+  }
   const hold = deps.holds.list().find((h) => h.runId === runId);
   if (submission.step !== undefined) {
     // Data at another temperature than the step they are sent to are a mix-up, caught while the run waits there.

@@ -1,11 +1,11 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Subject, type Observable } from 'rxjs';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { decodeText } from '../io/text.js';
-import { parseExternalCsv } from './external-dataset.js';
+import { INGEST_DEFAULTS } from './defaults.js';
+import { readExportFile, tooLarge } from './export-file.js';
 import type { ExternalSubmission, IngestOutcome } from './ingest.js';
 
 export interface WatchedFolderOptions {
@@ -17,6 +17,8 @@ export interface WatchedFolderOptions {
   readonly stableMs?: number;
   /** The fallback scan, for file systems where fs.watch reports nothing (network shares). Default 10 s. */
   readonly scanIntervalMs?: number;
+  /** A larger file is moved to rejected/ unread. Default INGEST_DEFAULTS.maxFileBytes (16 MiB). */
+  readonly maxFileBytes?: number;
 }
 
 export type FolderIngestEvent = { readonly file: string; readonly outcome: IngestOutcome } | { readonly file: string; readonly error: string };
@@ -30,7 +32,8 @@ const STEP_TOKEN = /(?:^|_)step=(\d+)(?=_|\.csv$)/i;
 
 /**
  * A folder the spectrometer software exports into. Each `*.csv` that has
- * stopped growing is parsed, linked and ingested, then moved to `processed/`;
+ * stopped growing is read as a stream within the ingest bounds (a file above
+ * `maxFileBytes` is not read at all), parsed, linked and ingested, then moved to `processed/`;
  * a file that cannot be used goes to `rejected/` with the reason beside it in
  * `<name>.error.txt`. The file name may name the run and step
  * (`t2_run=<id>_step=3.csv`); otherwise the data go to the run waiting at
@@ -55,7 +58,7 @@ export class WatchedFolder {
   private constructor(private readonly options: Required<WatchedFolderOptions>) {}
 
   static async start(options: WatchedFolderOptions): Promise<WatchedFolder> {
-    const folder = new WatchedFolder({ stableMs: 1000, scanIntervalMs: 10_000, ...options });
+    const folder = new WatchedFolder({ stableMs: 1000, scanIntervalMs: 10_000, maxFileBytes: INGEST_DEFAULTS.maxFileBytes, ...options });
     await mkdir(path.join(options.dir, PROCESSED_DIR), { recursive: true });
     await mkdir(path.join(options.dir, REJECTED_DIR), { recursive: true });
     try {
@@ -129,7 +132,7 @@ export class WatchedFolder {
     const file = path.join(dir, name);
     let event: FolderIngestEvent;
     try {
-      const dataset = parseExternalCsv(decodeText(await readFile(file)), name);
+      const dataset = await this.read(file, name);
       const runId = RUN_TOKEN.exec(name)?.[1];
       const step = STEP_TOKEN.exec(name)?.[1];
       const outcome = ingest({ ...(runId !== undefined && { runId }), ...(step !== undefined && { step: Number(step) }), dataset, source: `folder ${name}` });
@@ -144,5 +147,13 @@ export class WatchedFolder {
       logger.warn({ file: name, err: error }, 'external data rejected');
     }
     this.eventsSubject.next(event);
+  }
+
+  /** The file's dataset, read as a stream within the ingest bounds; a file above `maxFileBytes` is not opened. */
+  private async read(file: string, name: string) {
+    const { maxFileBytes } = this.options;
+    const { size } = await stat(file);
+    if (size > maxFileBytes) throw tooLarge(name, size, { maxFileBytes });
+    return readExportFile(file, name, { ...INGEST_DEFAULTS, maxFileBytes });
   }
 }

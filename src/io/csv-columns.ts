@@ -44,46 +44,80 @@ export interface CsvColumns {
  * counted; otherwise it is an error like any cell that is not a number.
  */
 export function readCsvColumns(text: string, specs: readonly ColumnSpec[], options: { skipIncomplete: boolean }): CsvColumns {
-  const lines = splitLines(text.replace(/^\uFEFF/, ''));
-  const content = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
-  const headerIndex = lines.findIndex(content);
-  if (headerIndex < 0) throw new ImportError(`empty, expected a header with ${specs.map((s) => s.label).join(', ')}`, 'IMPORT_EMPTY', {});
-  const headerLine = headerIndex + 1;
-  const header = lines[headerIndex]!.split(',').map((h) => h.trim());
-  const indices = specs.map((spec) => {
-    const index = header.findIndex((cell) => spec.match(cell) !== null);
-    if (index < 0) {
-      throw new ImportError(`line ${headerLine}: missing column "${spec.label}" (header: ${lines[headerIndex]!.trim()})`, 'IMPORT_MISSING_COLUMN', {
-        line: headerLine,
-        column: spec.label,
-      });
+  const reader = new CsvColumnReader(specs, options);
+  splitLines(text.replace(/^\uFEFF/, '')).forEach((line, k) => reader.line(line, k + 1));
+  return reader.result();
+}
+
+/**
+ * `readCsvColumns` a line at a time, for files read as streams (the ingest
+ * folder): the same rules and errors, with the lines numbered by the caller.
+ */
+export class CsvColumnReader {
+  private header: { readonly cells: readonly string[]; readonly indices: readonly number[]; readonly factors: readonly number[] } | null = null;
+  private readonly values: number[][];
+  private readonly kept: number[] = [];
+  private skipped = 0;
+
+  constructor(
+    private readonly specs: readonly ColumnSpec[],
+    private readonly options: { skipIncomplete: boolean },
+  ) {
+    this.values = specs.map(() => []);
+  }
+
+  /** Data rows kept so far. */
+  get rows(): number {
+    return this.kept.length;
+  }
+
+  /** Line `lineNumber` (1-based) of the file, without its terminator (and without the BOM of the first). */
+  line(line: string, lineNumber: number): void {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
+    if (this.header === null) {
+      this.header = this.readHeader(line, lineNumber);
+      return;
     }
-    return index;
-  });
-  const factors = specs.map((spec, c) => spec.match(header[indices[c]!]!)!);
-  const values: number[][] = specs.map(() => []);
-  const kept: number[] = [];
-  let skipped = 0;
-  for (let k = headerIndex + 1; k < lines.length; k++) {
-    const line = lines[k]!;
-    if (!content(line)) continue;
+    const { indices, factors } = this.header;
     const fields = line.split(',');
     const cells = indices.map((index, c) => {
       const field = fields[index];
       if (field === undefined) {
-        throw new ImportError(`line ${k + 1}: column "${specs[c]!.label}" is missing (${fields.length} fields)`, 'IMPORT_FORMAT', { line: k + 1, column: specs[c]!.label });
+        throw new ImportError(`line ${lineNumber}: column "${this.specs[c]!.label}" is missing (${fields.length} fields)`, 'IMPORT_FORMAT', {
+          line: lineNumber,
+          column: this.specs[c]!.label,
+        });
       }
       return field;
     });
-    if (options.skipIncomplete && cells.some((cell) => cell.trim() === '')) {
-      skipped++;
-      continue;
+    if (this.options.skipIncomplete && cells.some((cell) => cell.trim() === '')) {
+      this.skipped++;
+      return;
     }
-    cells.forEach((cell, c) => values[c]!.push(toSi(parseDecimal(cell, k + 1, specs[c]!.label), factors[c]!)));
-    kept.push(k + 1);
+    cells.forEach((cell, c) => this.values[c]!.push(toSi(parseDecimal(cell, lineNumber, this.specs[c]!.label), factors[c]!)));
+    this.kept.push(lineNumber);
   }
-  if (kept.length === 0) throw new ImportError(skipped > 0 ? `no complete data rows (${skipped} rows with empty cells)` : 'no data rows after the header', 'IMPORT_EMPTY', { skipped });
-  return { header, indices, values: values.map((v) => Float64Array.from(v)), lines: kept, skipped };
+
+  /** The columns read; IMPORT_EMPTY without a header or without data rows. */
+  result(): CsvColumns {
+    if (this.header === null) throw new ImportError(`empty, expected a header with ${this.specs.map((s) => s.label).join(', ')}`, 'IMPORT_EMPTY', {});
+    const { skipped, kept } = this;
+    if (kept.length === 0) throw new ImportError(skipped > 0 ? `no complete data rows (${skipped} rows with empty cells)` : 'no data rows after the header', 'IMPORT_EMPTY', { skipped });
+    const { cells: header, indices } = this.header;
+    return { header, indices, values: this.values.map((v) => Float64Array.from(v)), lines: kept, skipped };
+  }
+
+  private readHeader(line: string, lineNumber: number) {
+    const cells = line.split(',').map((h) => h.trim());
+    const indices = this.specs.map((spec) => {
+      const index = cells.findIndex((cell) => spec.match(cell) !== null);
+      if (index < 0) {
+        throw new ImportError(`line ${lineNumber}: missing column "${spec.label}" (header: ${line.trim()})`, 'IMPORT_MISSING_COLUMN', { line: lineNumber, column: spec.label });
+      }
+      return index;
+    });
+    return { cells, indices, factors: this.specs.map((spec, c) => spec.match(cells[indices[c]!]!)!) };
+  }
 }
 
 /**

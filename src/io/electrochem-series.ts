@@ -1,6 +1,6 @@
 import { readMptTable } from './biologic-mpt.js';
 import { namedColumn, quantityColumn, readCsvColumns } from './csv-columns.js';
-import { ImportError } from './errors.js';
+import { ImportError, inFile } from './errors.js';
 
 /**
  * Import of an electrochemistry time series (GITT) from plain CSV with units
@@ -81,14 +81,4 @@ export function readNumericCsv<Name extends string>(text: string, fileName: stri
     const { values } = readCsvColumns(text, names.map(namedColumn), { skipIncomplete: false });
     return Object.fromEntries(names.map((name, c) => [name, values[c]!])) as Record<Name, Float64Array>;
   });
-}
-
-/** Runs a parser and puts the file name in front of its import errors. */
-function inFile<T>(fileName: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (e) {
-    if (e instanceof ImportError) throw new ImportError(`${fileName}: ${e.message}`, e.code, { ...e.context, file: fileName }, { cause: e });
-    throw e;
-  }
 }

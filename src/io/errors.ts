@@ -17,3 +17,13 @@ export class ImportError extends OperandoError<ImportErrorCode> {}
 export function isImportError(e: unknown): e is ImportError {
   return e instanceof ImportError;
 }
+
+/** Runs a parser and puts the file name in front of its import errors. */
+export function inFile<T>(fileName: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof ImportError) throw new ImportError(`${fileName}: ${e.message}`, e.code, { ...e.context, file: fileName }, { cause: e });
+    throw e;
+  }
+}

@@ -19,6 +19,41 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/**
+ * `splitLines` for text that arrives in chunks (a file read as a stream):
+ * `push` returns the lines a chunk completes, `end` the last one. A line
+ * longer than `maxLineChars` is an IMPORT_FORMAT error, so a file without
+ * line breaks is not collected whole.
+ */
+export class LineSplitter {
+  private rest = '';
+  private count = 0;
+
+  constructor(private readonly maxLineChars: number) {}
+
+  push(chunk: string): string[] {
+    const text = this.rest + chunk;
+    // A CR at the end may be the first half of a CRLF: it waits for the next chunk.
+    const heldCr = text.endsWith('\r');
+    const lines = (heldCr ? text.slice(0, -1) : text).split(/\r\n|\n|\r/);
+    this.rest = lines.pop()! + (heldCr ? '\r' : '');
+    lines.forEach((line, k) => this.check(line, this.count + k + 1));
+    this.count += lines.length;
+    this.check(this.rest, this.count + 1);
+    return lines;
+  }
+
+  end(): string[] {
+    const lines = splitLines(this.rest);
+    this.rest = '';
+    return lines;
+  }
+
+  private check(line: string, lineNumber: number): void {
+    if (line.length > this.maxLineChars) throw new ImportError(`line ${lineNumber}: longer than ${this.maxLineChars} characters`, 'IMPORT_FORMAT', { line: lineNumber });
+  }
+}
+
 const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /**

@@ -91,6 +91,40 @@ describe('HTTP API', () => {
     expect(notJson.body).not.toMatch(/at .*\.js/);
   });
 
+  it('names an unknown parameter with the one it resembles, and a quantity string too long to be one', async () => {
+    const gitt = { instrument: 'pstat1', current: '-1 uA', rest: { duration: '1 min' }, pulses: 1 };
+    const start = (parameters: object) => app.inject({ method: 'POST', url: '/api/runs', headers: auth(OPERATOR), payload: { protocol: 'gitt', parameters } });
+    const typo = await start({ ...gitt, pulsse: '5 min' });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().error).toEqual({ code: 'INVALID_PARAMETERS', message: 'parameters/pulsse: unknown parameter (did you mean pulse?)' });
+    const nested = await start({ ...gitt, pulse: '5 min', rest: { durration: '1 h' } });
+    expect(nested.json().error.message).toBe('parameters/rest/durration: unknown parameter (did you mean duration?)');
+    const stranger = await start({ ...gitt, pulse: '5 min', colour: 'blue' });
+    expect(stranger.json().error.message).toBe('parameters/colour: unknown parameter');
+    const long = await start({ ...gitt, pulse: `5${' '.repeat(100_000)}min` });
+    expect(long.statusCode).toBe(400);
+    expect(long.json().error.message).toBe('parameters/pulse: Expected string length less or equal to 64');
+  });
+
+  it('refuses metadata nested 5000 deep, too large, or with too long strings, naming the problem, and stays up', async () => {
+    const parameters = { instrument: 'pstat1', current: '-1 uA', pulse: '1 min', rest: { duration: '1 min' }, pulses: 1 };
+    // Written by hand: JSON.stringify itself overflows the stack on 5000 levels.
+    const deep = `{"protocol":"gitt","parameters":${JSON.stringify(parameters)},"metadata":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+    const start = (payload: string | object) =>
+      app.inject({ method: 'POST', url: '/api/runs', headers: { ...auth(OPERATOR), 'content-type': 'application/json' }, payload });
+    const tooDeep = await start(deep);
+    expect(tooDeep.statusCode).toBe(400);
+    expect(tooDeep.json().error).toEqual({ code: 'INVALID_METADATA', message: 'metadata/a/a/a/a/a/a/a/a: nested deeper than 8 levels' });
+    const longNote = await start({ protocol: 'gitt', parameters, metadata: { notes: 'x'.repeat(10_000) } });
+    expect(longNote.json().error).toEqual({ code: 'INVALID_METADATA', message: 'metadata/notes: a string of 10000 characters, more than 8192' });
+    const large = await start({ protocol: 'gitt', parameters, metadata: { samples: Array.from({ length: 100 }, () => 'y'.repeat(1000)) } });
+    expect(large.json().error).toMatchObject({ code: 'INVALID_METADATA', message: expect.stringMatching(/^metadata: \d+ bytes as JSON, more than 65536$/) });
+    // Within the bounds the metadata passes, and the request fails on what comes next (no instrument here).
+    const fine = await start({ protocol: 'gitt', parameters, metadata: { sample: { cathode: { composition: 'LiV2O5' } }, notes: 'x'.repeat(8000) } });
+    expect(fine.json().error.code).toBe('UNKNOWN_INSTRUMENT');
+    expect((await app.inject({ method: 'GET', url: '/api/runs', headers: auth(VIEWER) })).statusCode).toBe(200);
+  });
+
   it('answers 404 for unknown runs and instruments, and for control of a run this service is not running', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/runs/nope', headers: auth(VIEWER) })).json().error.code).toBe('RUN_NOT_FOUND');
     const start = await app.inject({

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -12,7 +13,7 @@ import { ScaledClock } from '../../src/core/clock.js';
 import type { Document, FitResult } from '../../src/core/documents.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { ExternalHolds, type ExternalDelivery } from '../../src/ingest/external-holds.js';
-import { ingestExternal, type IngestDeps } from '../../src/ingest/ingest.js';
+import { ingestExternal, type IngestDeps, type RunSteps } from '../../src/ingest/ingest.js';
 import { PROCESSED_DIR, REJECTED_DIR, WatchedFolder } from '../../src/ingest/watched-folder.js';
 
 const OPERATOR = 'operator-token-0123456789';
@@ -32,7 +33,9 @@ describe('ingestion of external NMR results', () => {
     bus.attach('test-recorder', (d) => docs.push(d));
     holds = new ExternalHolds();
     holdAborts = new AbortController();
-    deps = { bus, clock: new ScaledClock(1), runs: { get: (id: string) => (id === RUN || id === 'run-2' ? { runId: id } : undefined) }, holds };
+    // RUN has announced 4 steps (its progress), run-2 none yet.
+    const runs: Record<string, RunSteps> = { [RUN]: { progress: { of: 4 } }, 'run-2': { progress: null } };
+    deps = { bus, clock: new ScaledClock(1), runs: { get: (id: string) => runs[id] }, holds };
   });
 
   afterEach(() => {
@@ -115,6 +118,9 @@ describe('ingestion of external NMR results', () => {
         { url: '/api/runs/no-such-run/external?step=1', payload: 'temperature_k,t2_s\n300,0.001\n', status: 404, code: 'INGEST_UNKNOWN_RUN', message: /no run no-such-run/ },
         { payload: 'temperature_k,t2_s\n350,0.001\n', status: 409, code: 'INGEST_NO_LINK', message: /waits for no nmr-t2 data at 350.0 K \(it waits at step 1, 300 K\)/ },
         { url: `/api/runs/${RUN}/external?step=1`, payload: 'temperature_k,t2_s\n350,0.001\n', status: 409, code: 'INGEST_NO_LINK', message: /do not belong to run run-1 step 1 at 300 K/ },
+        { url: `/api/runs/${RUN}/external?step=5`, payload: 'temperature_k,t2_s\n300,0.001\n', status: 404, code: 'INGEST_UNKNOWN_STEP', message: /^run run-1 has 4 steps: there is no step 5$/ },
+        { payload: `temperature_k,t2_s\n${'300,0.001\n'.repeat(10_001)}`, status: 413, code: 'INGEST_TOO_LARGE', message: /upload: more than 10000 data rows/ },
+        { payload: `temperature_k,t2_s\n300,0.001${' '.repeat(70_000)}\n`, status: 400, code: 'IMPORT_FORMAT', message: /upload: line 2: longer than 65536 characters/ },
         { url: `/api/runs/${RUN}/external?step=0`, payload: 'temperature_k,t2_s\n300,0.001\n', status: 400, code: 'VALIDATION', message: /step/ },
         { payload: 'temperature_k,t2_s\n300,0.001\n', contentType: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: /send the export as text\/csv or application\/json, not text\/plain/ },
       ];
@@ -171,6 +177,39 @@ describe('ingestion of external NMR results', () => {
       expect((await readdir(path.join(dir, PROCESSED_DIR))).sort()).toEqual(['exsy_310K.csv', 't2_run=run-2_step=4.csv']);
       expect((await readdir(path.join(dir, REJECTED_DIR))).sort()).toEqual(['t2_garbage.csv', 't2_garbage.csv.error.txt']);
       expect(await readFile(path.join(dir, REJECTED_DIR, 't2_garbage.csv.error.txt'), 'utf8')).toMatch(/"zero" is not a number/);
+    });
+
+    it('moves a 60 MB file to rejected/ unread, with the reason, and goes on ingesting', async () => {
+      const events = firstValueFrom(folder.events$.pipe(take(2), toArray()));
+      const waiting = hold(RUN, 2, 310, ['nmr-t2']);
+      const lag = monitorEventLoopDelay({ resolution: 10 });
+      lag.enable();
+      // A well-formed export, only far too long: 6 million rows.
+      await writeFile(path.join(dir, 'huge.part'), `temperature_k,t2_s\n${'310.00,0.00200\n'.repeat(4_000_000)}`);
+      await rename(path.join(dir, 'huge.part'), path.join(dir, 't2_huge.csv'));
+      await drop('t2_310K.csv', 'temperature_k,t2_s\n310,0.002\n');
+      const byFile = Object.fromEntries((await events).map((e) => [e.file, e]));
+      lag.disable();
+      expect(byFile['t2_huge.csv']).toEqual({ file: 't2_huge.csv', error: expect.stringMatching(/^t2_huge\.csv: 60000019 bytes, larger than the ingest limit of 16777216 bytes/) });
+      expect(byFile['t2_310K.csv']).toMatchObject({ outcome: { runId: RUN, step: 2, endedHold: true } });
+      await expect(waiting).resolves.toMatchObject({ points: 1 });
+      expect((await readdir(path.join(dir, REJECTED_DIR))).sort()).toEqual(['t2_huge.csv', 't2_huge.csv.error.txt']);
+      expect(await readFile(path.join(dir, REJECTED_DIR, 't2_huge.csv.error.txt'), 'utf8')).toMatch(/larger than the ingest limit/);
+      // Reading it whole blocked the event loop for seconds; unread, nothing holds it long.
+      expect(lag.max / 1e6).toBeLessThan(1000);
+    });
+
+    it('takes a large file within the limit, and rejects one with too many rows', async () => {
+      const events = firstValueFrom(folder.events$.pipe(take(2), toArray()));
+      const waiting = hold(RUN, 3, 320, ['nmr-t2']);
+      // 15 MiB of comment lines before a small export (export-file.test.ts: read as a stream).
+      const comments = '# spectrometer log line, not data\n'.repeat(Math.floor((15 * 1024 * 1024) / 34));
+      await drop('t2_commented.csv', `${comments}temperature_k,t2_s\n320,0.003\n320.2,0.0031\n`);
+      await drop('t2_rows.csv', `temperature_k,t2_s\n${'320,0.003\n'.repeat(20_000)}`);
+      const byFile = Object.fromEntries((await events).map((e) => [e.file, e]));
+      expect(byFile['t2_commented.csv']).toMatchObject({ outcome: { runId: RUN, step: 3, points: 2, endedHold: true } });
+      expect(byFile['t2_rows.csv']).toEqual({ file: 't2_rows.csv', error: 't2_rows.csv: more than 10000 data rows (an export of one temperature step has tens)' });
+      await expect(waiting).resolves.toMatchObject({ points: 2 });
     });
 
     it('rejects data no waiting run can take', async () => {

@@ -36,7 +36,7 @@ describe('MethodScriptLineParser', () => {
         const events: LineEvent[] = [];
         let from = 0;
         for (const point of [...points, data.length]) {
-          events.push(...parser.push(data.subarray(from, point)));
+          for (const event of parser.push(data.subarray(from, point))) events.push(event);
           from = point;
         }
         expect(linesOf(events)).toEqual(lines);

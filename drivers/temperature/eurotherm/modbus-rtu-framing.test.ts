@@ -4,10 +4,10 @@ import { crc16Modbus, encodeRtuFrame, ModbusFrameError, RtuRequestFramer, type R
 
 /** Request PDUs the framer knows the length of: FC 1-6 (4 data bytes) and FC 15/16 (with a byte count). */
 const requestPdu = fc.oneof(
-  fc.tuple(fc.integer({ min: 1, max: 6 }), fc.uint8Array({ minLength: 4, maxLength: 4 })).map(([fcode, data]) => Uint8Array.of(fcode, ...data)),
+  fc.tuple(fc.integer({ min: 1, max: 6 }), fc.uint8Array({ minLength: 4, maxLength: 4 })).map(([fcode, data]) => Uint8Array.from([fcode, ...data])),
   fc
     .tuple(fc.constantFrom(15, 16), fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 0, maxLength: 246 }))
-    .map(([fcode, header, data]) => Uint8Array.of(fcode, ...header, data.length, ...data)),
+    .map(([fcode, header, data]) => Uint8Array.from([fcode, ...header, data.length, ...data])),
 );
 
 const requestFrame = (unit: fc.Arbitrary<number>): fc.Arbitrary<RtuFrame> => fc.record({ unit, pdu: requestPdu });

@@ -21,7 +21,7 @@ describe('LineFramer', () => {
         let start = 0;
         const received: string[] = [];
         for (const p of points) {
-          received.push(...framer.push(all.subarray(start, p)));
+          for (const line of framer.push(all.subarray(start, p))) received.push(line);
           start = p;
         }
         expect(received).toEqual(sent);

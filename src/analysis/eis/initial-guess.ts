@@ -1,3 +1,4 @@
+import { extent } from '../../core/extent.js';
 import type { Circuit } from './circuit.js';
 import type { CircuitNode } from './circuit-parser.js';
 import type { ParameterKind } from './elements.js';
@@ -63,7 +64,7 @@ export function spectrumFeatures(spectrum: ImpedanceSpectrum): SpectrumFeatures 
   const inductanceH = im[0]! > 0 ? im[0]! / omegaMax : 0;
 
   const y = im.map((v) => -v);
-  const yMax = Math.max(0, ...y);
+  const yMax = Math.max(0, extent(y)?.max ?? 0);
   const arcs: (Arc & { prominence: number })[] = [];
   for (let i = 0; i < n; i++) {
     const v = y[i]!;

@@ -185,10 +185,10 @@ describe('GittAnalyser (live)', () => {
       // Pulse n's result comes out exactly at the first sample of pulse n + 1.
       expect(out).toHaveLength(pulseStarts && pulsesStarted > 0 ? 1 : 0);
       if (pulseStarts) pulsesStarted++;
-      live.push(...out);
+      for (const result of out) live.push(result);
     }
     expect(live).toHaveLength(D_TRUE.length - 1);
-    live.push(...analyser.finish());
+    for (const result of analyser.finish()) live.push(result);
     expect(live).toEqual(offline);
   });
 

@@ -1,4 +1,5 @@
 import type { Estimate } from '../arrhenius/arrhenius.js';
+import { extent } from '../../core/extent.js';
 import { BOLTZMANN_EV_PER_K } from '../../core/physical-constants.js';
 import { AnalysisError } from '../errors.js';
 import { levenbergMarquardt, type LeastSquaresProblem, type LmOptions, type LmResult } from '../numeric/levenberg-marquardt.js';
@@ -73,8 +74,8 @@ export function fitBpp(points: readonly T2Point[], larmorHz: number): BppFit {
       }
     },
   };
-  const xMin = Math.min(...inverseT);
-  const xMax = Math.max(...inverseT);
+  // At least 4 finite points (checked above): the extent exists.
+  const { min: xMin, max: xMax } = extent(inverseT)!;
   const options = { lower: [-Infinity, LN_TAU_INF_BOUNDS[0], EA_BOUNDS_EV[0]], upper: [Infinity, LN_TAU_INF_BOUNDS[1], EA_BOUNDS_EV[1]] };
   let best: LmResult | null = null;
   for (const position of START_POSITIONS) {

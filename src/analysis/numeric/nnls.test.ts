@@ -4,6 +4,9 @@ import { nnls } from './nnls.js';
 import { NumericError } from './errors.js';
 import { leastSquares } from './linalg.js';
 
+/** The Euclidean norm, without spreading a vector into Math.hypot's arguments. */
+const norm = (v: ArrayLike<number>): number => Math.sqrt(Array.from(v).reduce((sum, x) => sum + x * x, 0));
+
 describe('nnls (Lawson-Hanson)', () => {
   it('clips a negative unconstrained component to zero (identity matrix)', () => {
     const { x } = nnls(Float64Array.of(1, 0, 0, 1), 2, 2, Float64Array.of(1, -1));
@@ -49,7 +52,7 @@ describe('nnls (Lawson-Hanson)', () => {
             for (let j = 0; j < n; j++) v -= a[i * n + j]! * x[j]!;
             r[i] = v;
           }
-          const scale = 1e-7 * (1 + Math.hypot(...b)) * (1 + Math.hypot(...a));
+          const scale = 1e-7 * (1 + norm(b)) * (1 + norm(a));
           for (let j = 0; j < n; j++) {
             let w = 0;
             for (let i = 0; i < m; i++) w += a[i * n + j]! * r[i]!;

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { toJsonSafe } from '../../core/documents.js';
+import { METADATA_BOUNDS } from '../../engine/metadata-bounds.js';
 import type { RunInfo } from '../../engine/run-engine.js';
 import { bucketCsv, exportStreamCsv } from '../../export/stream-csv.js';
 import type { DocumentStore, RunRecord } from '../../store/document-store.js';
@@ -51,7 +52,13 @@ export async function runRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
           properties: {
             protocol: { type: 'string', minLength: 1, maxLength: 64 },
             parameters: { type: 'object', additionalProperties: true },
-            metadata: { type: 'object', additionalProperties: true, description: 'sample, operator, notes: stored in the run-start document' },
+            metadata: {
+              type: 'object',
+              additionalProperties: true,
+              description:
+                `sample, operator, notes: stored in the run-start document; at most ${METADATA_BOUNDS.maxDepth} levels deep, ${METADATA_BOUNDS.maxBytes} bytes as JSON, ` +
+                `keys of ${METADATA_BOUNDS.maxKeyChars} and strings of ${METADATA_BOUNDS.maxStringChars} characters (the engine refuses more: 400 INVALID_METADATA)`,
+            },
           },
           required: ['protocol', 'parameters'],
           additionalProperties: false,

@@ -3,11 +3,12 @@ import type { DocumentBus } from '../../core/bus.js';
 import type { Clock } from '../../core/clock.js';
 import { checkedDataset, parseExternalCsv, type ExternalDataset, type ExternalKind } from '../../ingest/external-dataset.js';
 import type { ExternalHolds } from '../../ingest/external-holds.js';
-import { ingestExternal } from '../../ingest/ingest.js';
+import { INGEST_DEFAULTS } from '../../ingest/defaults.js';
+import { ingestExternal, type IngestDeps } from '../../ingest/ingest.js';
 import { ApiError, ErrorBodySchema } from '../api-error.js';
 
 export interface UploadDeps {
-  readonly engine: { get(runId: string): unknown };
+  readonly engine: IngestDeps['runs'];
   readonly bus: DocumentBus;
   readonly clock: Clock;
   readonly holds: ExternalHolds;
@@ -15,7 +16,6 @@ export interface UploadDeps {
 
 /** The largest upload: a spectrometer export of a few hundred rows is a few kB. */
 const MAX_UPLOAD_BYTES = 1 << 20;
-const MAX_POINTS = 10_000;
 
 const PointSchema = {
   type: 'object',
@@ -33,7 +33,7 @@ const JsonBodySchema = {
   type: 'object',
   properties: {
     kind: { type: 'string', enum: ['nmr-t2', 'nmr-exsy'] },
-    points: { type: 'array', minItems: 1, maxItems: MAX_POINTS, items: PointSchema },
+    points: { type: 'array', minItems: 1, maxItems: INGEST_DEFAULTS.maxRows, items: PointSchema },
   },
   required: ['kind', 'points'],
   additionalProperties: false,
@@ -76,7 +76,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: UploadDeps): Prom
           params: { type: 'object', properties: { runId: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['runId'] },
           querystring: {
             type: 'object',
-            properties: { step: { type: 'integer', minimum: 1, description: 'temperature step; default: the step the run waits at' } },
+            properties: { step: { type: 'integer', minimum: 1, description: 'temperature step (1..the run\'s number of steps); default: the step the run waits at' } },
             additionalProperties: false,
           },
           body: {
@@ -85,7 +85,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: UploadDeps): Prom
               'text/csv': { schema: { type: 'string', minLength: 1 } },
             },
           },
-          response: { 201: { type: 'object', additionalProperties: true }, 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 415: ErrorBodySchema },
+          response: { 201: { type: 'object', additionalProperties: true }, 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 413: ErrorBodySchema, 415: ErrorBodySchema },
         },
       },
       async (request, reply) => {

@@ -96,6 +96,7 @@ function summary(
     const peaks = distribution.peaks.map((p) => `tau ${p.tauS.toPrecision(3)} s: ${p.resistanceOhm.toPrecision(3)} ohm`);
     lines.push(`  DRT (lambda ${distribution.lambda.toPrecision(2)}): ${peaks.length > 0 ? peaks.join('; ') : 'no peaks'}`);
   }
-  if (warnings.length > 0) lines.push('', 'warnings:', ...warnings.map((w) => `  - ${w}`));
+  if (warnings.length > 0) lines.push('', 'warnings:');
+  for (const w of warnings) lines.push(`  - ${w}`);
   return `${lines.join('\n')}\n`;
 }

@@ -95,7 +95,7 @@ function summary(pulses: GittPulseResult[], withX: boolean, warnings: string[]):
     f(p.sqrtTR2, 1, 4),
     ...(withX ? [f(p.x, 1, 4)] : []),
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const widths = header.map((h, c) => rows.reduce((width, r) => Math.max(width, r[c]!.length), h.length));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c]!)).join('  ');
   return `GITT: ${pulses.length} pulse(s)\n${[header, ...rows].map(line).join('\n')}\n${warnings.map((w) => `warning: ${w}\n`).join('')}`;
 }

@@ -28,7 +28,7 @@ export const commands: readonly CliCommand[] = [
     usage:
       'operando run gitt [--config FILE] --instrument ID --current=-20uA|--current=-C/20 --pulse "10 min" ' +
       '[--rest "30 min" | --rest-max-dvdt "1 mV/h" --rest-max "4 h" [--rest-window "5 min"]] [--pulses N] ' +
-      '[--cutoff-min V] [--cutoff-max V] [--sample-interval "1 s"] [--rest-sample-interval "10 s"] [--initial-rest "10 min"] [--json]',
+      '[--cutoff-min "2.5 V"] [--cutoff-max "4.2 V"] [--sample-interval "1 s"] [--rest-sample-interval "10 s"] [--initial-rest "10 min"] [--json]   (values with units)',
     load: async () => (await import('./run-gitt.js')).runGittCommand,
   },
   {
@@ -41,7 +41,7 @@ export const commands: readonly CliCommand[] = [
     name: 'run vt',
     summary: 'Run a variable-temperature series: settle at each temperature, EIS and/or a hold for NMR there, conductivity and Arrhenius fits',
     usage:
-      'operando run vt [--config FILE] --controller ID (--temperatures "300,320,340,360" | --from K --to K --step K) [--ramp "5 K/min"] ' +
+      'operando run vt [--config FILE] --controller ID (--temperatures "300 K,320 K,340 K" | --from "300 K" --to "360 K" --step "20 K") [--ramp "5 K/min"] ' +
       '[--band "0.5 K"] [--max-rate "0.1 K/min"] [--hold "5 min"] [--timeout "2 h"] [--poll "5 s"] [--suspend-band "1 K"] [--suspend-policy repeat|mark] ' +
       `[--potentiostat ID ${EIS_SWEEP_USAGE}] [--external nmr-t2,nmr-exsy [--max-wait "4 h"]] ` +
       '[--jump-distance "0.3 nm" --dimension 1|2|3] [--exsy-distance "50 nm"] [--json]',

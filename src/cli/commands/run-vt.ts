@@ -39,7 +39,7 @@ export function vtParametersFromOptions(v: Values): VtSeriesParametersInput {
   if (!controller) throw new UsageError('--controller is required');
   const list = s('temperatures');
   const range = s('from') !== undefined || s('to') !== undefined || s('step') !== undefined;
-  if ((list !== undefined) === range) throw new UsageError('give --temperatures "300,320,..." or --from K --to K --step K');
+  if ((list !== undefined) === range) throw new UsageError('give --temperatures "300 K,320 K,..." or --from "300 K" --to "360 K" --step "20 K"');
   if (range && !(s('from') && s('to') && s('step'))) throw new UsageError('--from, --to and --step go together');
   const potentiostat = s('potentiostat');
   const external = s('external');

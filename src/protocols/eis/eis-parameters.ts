@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SampleSchema } from '../../config/sample.js';
-
-const Quantity = (description: string) => Type.Union([Type.Number(), Type.String()], { description });
+import { CircuitString, InstrumentId, Quantity } from '../parameter-schemas.js';
 
 /** The circuit fitted after each sweep unless the parameters name another. */
 export const DEFAULT_EIS_CIRCUIT = 'R0-p(R1,CPE1)-p(R2,CPE2)';
@@ -32,14 +31,14 @@ export const EisSweepProperties = {
   ),
   ocpDuration: Type.Optional(Quantity('open-circuit measurement before a sweep biased vs OCP (default "10 s")')),
   waitBefore: Type.Optional(Quantity('open-circuit wait before each sweep (default "0 s"); the OCP is taken at its end')),
-  circuit: Type.Optional(Type.String({ description: `equivalent circuit fitted after each sweep (default ${DEFAULT_EIS_CIRCUIT})` })),
+  circuit: Type.Optional(CircuitString(`equivalent circuit fitted after each sweep (default ${DEFAULT_EIS_CIRCUIT})`)),
   weighting: Type.Optional(Type.Union([Type.Literal('unit'), Type.Literal('modulus'), Type.Literal('proportional')], { description: 'fit weighting (default modulus)' })),
   excludeInductive: Type.Optional(Type.Boolean({ description: 'leave points with Z\'\' > 0 out of the fit (default false)' })),
 };
 
 export const EisParametersSchema = Type.Object(
   {
-    instrument: Type.String({ description: 'potentiostat id' }),
+    instrument: InstrumentId('potentiostat id'),
     ...EisSweepProperties,
     repeats: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'sweeps in a row (default 1)' })),
     sample: Type.Optional(Type.Partial(SampleSchema, { description: 'overrides of the instrument’s sample description (thicknessCm and areaCm2 give a conductivity)' })),

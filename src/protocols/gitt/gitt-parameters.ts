@@ -1,14 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SampleSchema } from '../../config/sample.js';
-
-const Quantity = (description: string) => Type.Union([Type.Number(), Type.String()], { description });
+import { InstrumentId, Quantity } from '../parameter-schemas.js';
 
 /** GITT as the operator writes it: values with units (`"10 min"`, `"C/20"`, `"-50 uA"`). */
 export const GittParametersSchema = Type.Object(
   {
-    instrument: Type.String({ description: 'potentiostat id' }),
+    instrument: InstrumentId('potentiostat id'),
     current: Quantity('pulse current: A, a value with a unit ("-50 uA"), or a C-rate ("-C/20", needs the sample capacity); negative discharges'),
-    pulse: Quantity('pulse duration ("10 min"; a number is seconds)'),
+    pulse: Quantity('pulse duration ("10 min"; a JSON number is seconds)'),
     rest: Type.Union(
       [
         Type.Object({ duration: Quantity('fixed rest ("30 min")') }, { additionalProperties: false }),

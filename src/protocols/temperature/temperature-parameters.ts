@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-
-const Quantity = (description: string) => Type.Union([Type.Number(), Type.String()], { description });
+import { InstrumentId, Quantity } from '../parameter-schemas.js';
 
 /**
  * A temperature program as the operator writes it (values with units:
@@ -8,7 +7,7 @@ const Quantity = (description: string) => Type.Union([Type.Number(), Type.String
  * the parameters of the protocols that step through temperatures (VT series).
  */
 export const TemperatureProgramProperties = {
-  controller: Type.String({ description: 'temperature controller id' }),
+  controller: InstrumentId('temperature controller id'),
   temperatures: Type.Optional(
     Type.Array(Quantity('a setpoint ("320 K", "45 °C"; a number is kelvin)'), { minItems: 1, maxItems: 500, description: 'setpoints in order' }),
   ),

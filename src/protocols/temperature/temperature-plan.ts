@@ -1,7 +1,8 @@
 import { EngineError } from '../../engine/errors.js';
 import { TemperatureInstrument } from '../../kinds/temperature/instrument.js';
 import type { InstrumentLookup } from '../protocol.js';
-import { badParameter, positiveAt, quantityAt, temperatureDifferenceAt } from './parameter-reader.js';
+import { temperatureBounds } from '../instrument-bounds.js';
+import { badParameter, checkSamplesPerStep, durationAt, intervalAt, positiveAt, quantityAt, temperatureDifferenceAt } from './parameter-reader.js';
 import type { TemperatureProgramInput, TemperatureProgramPlan } from './temperature-parameters.js';
 
 /** A range that would make more setpoints than this is a typo, not a series. */
@@ -21,7 +22,9 @@ export function temperatureInstrument(lab: InstrumentLookup, id: string): Temper
 /**
  * Turns the operator's temperature program into SI units and checks every
  * setpoint and the ramp against the controller's hard limits, so a program
- * that would leave them is refused before anything reaches the controller.
+ * that would leave them is refused before anything reaches the controller;
+ * the polling interval against the driver's shortest, durations and polls
+ * per step against the bounds of every protocol.
  */
 export function planTemperatureProgram(input: TemperatureProgramInput, lab: InstrumentLookup): TemperatureProgramPlan {
   const controller = temperatureInstrument(lab, input.controller);
@@ -30,9 +33,10 @@ export function planTemperatureProgram(input: TemperatureProgramInput, lab: Inst
 
   const bandK = temperatureDifferenceAt('settle/band', input.settle?.band ?? '0.5 K');
   const maxRateKPerS = positiveAt('settle/maxRate', input.settle?.maxRate ?? '0.1 K/min', 'temperature-rate');
-  const holdS = positiveAt('settle/hold', input.settle?.hold ?? '5 min', 'time');
-  const timeoutS = positiveAt('settle/timeout', input.settle?.timeout ?? '2 h', 'time');
-  const pollS = positiveAt('poll', input.poll ?? '5 s', 'time');
+  const holdS = durationAt('settle/hold', input.settle?.hold ?? '5 min');
+  const timeoutS = durationAt('settle/timeout', input.settle?.timeout ?? '2 h');
+  const pollS = intervalAt('poll', input.poll ?? '5 s', temperatureBounds(controller).minPollIntervalS, controller.id, 'polling interval');
+  checkSamplesPerStep('poll', pollS, timeoutS, 'a settling timeout');
   if (!(bandK > 0)) throw badParameter('settle/band', 'must be positive');
   if (holdS < (MIN_SAMPLES_PER_HOLD - 1) * pollS) throw badParameter('settle/hold', `must cover at least ${MIN_SAMPLES_PER_HOLD} polls (${MIN_SAMPLES_PER_HOLD - 1} x ${pollS} s)`);
   if (timeoutS <= holdS) throw badParameter('settle/timeout', 'must be longer than the hold time');

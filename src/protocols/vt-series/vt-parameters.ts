@@ -1,11 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SampleSchema } from '../../config/sample.js';
 import { EisPlanSchema, EisSweepProperties } from '../eis/eis-parameters.js';
+import { InstrumentId, Quantity } from '../parameter-schemas.js';
 import { TemperatureProgramPlanSchema, TemperatureProgramProperties } from '../temperature/temperature-parameters.js';
 
 const ExternalKindSchema = Type.Union([Type.Literal('nmr-t2'), Type.Literal('nmr-exsy')]);
-
-const Quantity = (description: string) => Type.Union([Type.Number(), Type.String()], { description });
 
 /** A variable-temperature series as the operator writes it: the temperature program, then what to measure at each settled temperature. */
 export const VtSeriesParametersSchema = Type.Object(
@@ -14,7 +13,7 @@ export const VtSeriesParametersSchema = Type.Object(
     eis: Type.Optional(
       Type.Object(
         {
-          potentiostat: Type.String({ description: 'potentiostat id' }),
+          potentiostat: InstrumentId('potentiostat id'),
           ...EisSweepProperties,
           sample: Type.Optional(Type.Partial(SampleSchema, { description: 'overrides of the potentiostat’s sample (thicknessCm, areaCm2 of the pellet)' })),
         },
