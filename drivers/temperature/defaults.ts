@@ -52,3 +52,17 @@ export const LAKESHORE336_DEFAULTS = {
   /** Longest reply line accepted (the longest real reply, *IDN?, is < 60 characters). */
   maxLineLength: 256,
 } as const;
+
+/**
+ * Shortest temperature polling interval a program may ask for, lab seconds,
+ * checked before a run starts (src/protocols/instrument-bounds.ts). A poll
+ * reads the process value, the setpoints, the output and the status: a few
+ * transactions of tens of ms each on a 9600-baud line, each allowed up to its
+ * timeout above (500 ms Eurotherm, 1 s Lake Shore). Polls closer than 1 s
+ * would queue behind each other on a slow link, and a furnace or NMR VT unit
+ * does not change meaningfully within a second.
+ */
+export const TEMPERATURE_POLL_LIMITS = {
+  eurotherm: { minPollIntervalS: 1 },
+  lakeshore336: { minPollIntervalS: 1 },
+} as const;

@@ -7,6 +7,8 @@ import type { TemperatureController } from './temperature-controller.js';
 
 const TimeoutMs = Type.Number({ exclusiveMinimum: 0 });
 const DecimalPlaces = Type.Integer({ minimum: 0, maximum: 4 });
+/** An integer register's tag: its float copy at 0x8000 + 2*tag must fit the address space too. */
+const ModbusTag = Type.Integer({ minimum: 0, maximum: 0x3fff });
 
 /** Driver options a lab file may give (`options:` of a temperature instrument). */
 const EurothermOptionsSchema = Type.Object(
@@ -15,6 +17,7 @@ const EurothermOptionsSchema = Type.Object(
     outputDecimalPlaces: Type.Optional(DecimalPlaces),
     floatRegisters: Type.Optional(Type.Boolean()),
     rampUnit: Type.Optional(Type.Union([Type.Literal('per-second'), Type.Literal('per-minute'), Type.Literal('per-hour')])),
+    setpointLimitTags: Type.Optional(Type.Object({ high: ModbusTag, low: ModbusTag }, { additionalProperties: false })),
     transactionTimeoutMs: Type.Optional(TimeoutMs),
     connectTimeoutMs: Type.Optional(TimeoutMs),
   },
@@ -26,6 +29,7 @@ const LakeShore336OptionsSchema = Type.Object(
     output: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
     input: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C'), Type.Literal('D')])),
     heaterRange: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])),
+    tlimit: Type.Optional(Type.Boolean()),
     replyTimeoutMs: Type.Optional(TimeoutMs),
     connectTimeoutMs: Type.Optional(TimeoutMs),
   },

@@ -47,9 +47,25 @@ export interface TemperatureNativeQuantities {
   readonly output: string;
 }
 
+/** The hard limits a controller holds itself: the lab file's `minK`/`maxK`. */
+export interface ControllerHardLimits {
+  readonly minK: number;
+  readonly maxK: number;
+}
+
 export interface TemperatureController {
   readonly nativeQuantities: TemperatureNativeQuantities;
+  /** Resolves (never rejects) with the reason once the link is lost or closed: the instrument then reconnects. */
+  readonly linkLost: Promise<string>;
   identify(): Promise<TemperatureIdentity>;
+  /**
+   * Writes the hard limits into the instrument, which enforces them itself
+   * from then on, whoever talks to it (Eurotherm: its setpoint limit
+   * registers, a setpoint outside refused; Lake Shore 336: TLIMIT, control
+   * outputs off above maxK). The service calls it on every connect, before
+   * anything else uses the controller.
+   */
+  writeHardLimits(limits: ControllerHardLimits): Promise<void>;
   read(): Promise<TemperatureReading>;
   setSetpoint(temperatureK: number): Promise<void>;
   /** `null` turns the ramp (setpoint rate limit) off: setpoint changes then take effect at once. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePackage } from '../../drivers/potentiostat/methodscript/data-package.js';
 import { sampleFromPackage, type MethodScriptSample } from '../../drivers/potentiostat/methodscript/sample.js';
 import { stepScript } from '../../drivers/potentiostat/methodscript/scripts.js';
-import type { PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
+import type { PotentiostatHardLimits, PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Random } from '../common/random.js';
 import { createCell, type CellModel } from './cell/index.js';
@@ -14,6 +14,8 @@ import { SimulatedChannel, type NoiseSettings } from './simulated-channel.js';
 
 const FARADAY = 96485.332;
 const NOISE = { potentialV: 50e-6, currentA: 1e-9 };
+/** Hard limits no step of these tests reaches unless it says so. */
+const WIDE: PotentiostatHardLimits = { minV: 0, maxV: 5, maxAbsCurrentA: 0.1 };
 
 function harness(
   options: { identity?: Partial<DeviceIdentity>; seed?: number; noise?: NoiseSettings; onLine?: (line: string, send: (text: string) => void) => void } = {},
@@ -42,7 +44,7 @@ function harness(
     const samples: MethodScriptSample[] = output.filter((l) => l.startsWith('P')).map((l) => sampleFromPackage(decodePackage(l)));
     return { ending, output, samples };
   };
-  const runStep = (step: PotentiostatStep) => run(stepScript(step));
+  const runStep = (step: PotentiostatStep, hardLimits: PotentiostatHardLimits = WIDE) => run(stepScript({ ...step, hardLimits }));
   return { clock, cell, channel, device, lines, send, run, runStep };
 }
 
@@ -103,6 +105,37 @@ describe('simulated MethodSCRIPT device', () => {
     expect(output.slice(-2)).toEqual(['*', '']);
   });
 
+  it('ends a discharge on its own at the hard minV: one package beyond it, at its sample time, then the cell off', async () => {
+    const step = { kind: 'constant-current', currentA: -150e-6, durationS: 600, intervalS: 10 } as const;
+    const reference = (await harness().runStep(step)).samples;
+    const minV = (reference[20]!.potentialV! + reference[21]!.potentialV!) / 2;
+    const { device, channel, runStep } = harness();
+    const points: number[] = [];
+    device.events$.subscribe((e) => {
+      if (e.kind === 'point') points.push(e.readings.find((r) => r.type === 'ab')!.value);
+    });
+    const { ending, samples, output } = await runStep(step, { ...WIDE, minV });
+    // The script ended by its own condition (not an abort), after the package that crossed the limit.
+    expect(ending).toBe('completed');
+    expect(samples).toEqual(reference.slice(0, 22));
+    expect(samples.filter((s) => s.potentialV! < minV)).toHaveLength(1);
+    expect(output.slice(-2)).toEqual(['*', '']);
+    // Every point taken was packed as the device held it: it took no point past the one beyond the limit.
+    expect(points).toEqual(samples.map((s) => s.potentialV));
+    expect(channel.cellOn).toBe(false);
+  });
+
+  it('ends a potential hold on its own when the current leaves ±maxAbsCurrentA, in either direction', async () => {
+    for (const offsetV of [0.2, -0.2]) {
+      const { runStep, cell, channel } = harness();
+      const { samples } = await runStep({ kind: 'constant-potential', potentialV: cell.openCircuitVoltage() + offsetV, durationS: 60, intervalS: 1 }, { ...WIDE, maxAbsCurrentA: 10e-6 });
+      expect(samples).toHaveLength(1);
+      expect(Math.abs(samples[0]!.currentA!)).toBeGreaterThan(10e-6);
+      expect(Math.sign(samples[0]!.currentA!)).toBe(Math.sign(offsetV));
+      expect(channel.cellOn).toBe(false);
+    }
+  });
+
   it('holds a potential above the OCV with an anodic (positive) current', async () => {
     const { runStep, cell } = harness();
     const potentialV = cell.openCircuitVoltage() + 0.05;
@@ -154,7 +187,7 @@ describe('simulated MethodSCRIPT device', () => {
 
   it('answers a GEIS script on an EmStat Pico with a load error at the unknown command', () => {
     const { send, lines } = harness({ identity: { device: 'espico' } });
-    const script = stepScript({ kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA: 1e-6, dcA: 0 });
+    const script = stepScript({ kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA: 1e-6, dcA: 0, hardLimits: WIDE });
     send(`e\n${script.join('\n')}\n\n`);
     expect(lines).toEqual([`e!4001: Line ${script.findIndex((l) => l.startsWith('meas_loop_geis')) + 1}, Col 1`]);
   });
@@ -185,7 +218,7 @@ describe('simulated MethodSCRIPT device', () => {
 
   it('reports a galvanostat step on an EmStat Pico as a runtime error at its line, cell left off', async () => {
     const { run, channel } = harness({ identity: { device: 'espico' } });
-    const script = stepScript({ kind: 'constant-current', currentA: 1e-5, durationS: 10, intervalS: 1 });
+    const script = stepScript({ kind: 'constant-current', currentA: 1e-5, durationS: 10, intervalS: 1, hardLimits: WIDE });
     const { ending, output } = await run(script);
     expect(ending).toBe('error');
     expect(output).toEqual(['e', `!0024: Line ${script.indexOf('set_pgstat_mode 6') + 1}`, '']);

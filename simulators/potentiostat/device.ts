@@ -5,11 +5,19 @@ import type { Logger } from '../../src/core/logger.js';
 import { MethodScriptLineParser } from '../../drivers/potentiostat/methodscript/line-parser.js';
 import { GALVANOSTAT_DEVICES, SIMULATOR_DEFAULTS, type DeviceIdentity } from './defaults.js';
 import { DEVICE_ERROR_CODES, formatErrorCode } from './error-codes.js';
-import { ScriptRun, type RunEnding } from './interpreter.js';
+import { ScriptRun, type MeasuredPoint, type RunEnding } from './interpreter.js';
 import { parseScript, ScriptLoadError, type Program } from './script-parser.js';
 import type { SimulatedChannel } from './simulated-channel.js';
 
-export type DeviceEvent = { readonly kind: 'script-started' } | { readonly kind: 'script-ended'; readonly ending: RunEnding };
+/**
+ * What the device does, for tests and observers: scripts starting and ending,
+ * and every point of a measurement loop as it is taken (`point`, before the
+ * loop's conditions run), also while no host is connected.
+ */
+export type DeviceEvent =
+  | { readonly kind: 'script-started' }
+  | { readonly kind: 'script-ended'; readonly ending: RunEnding }
+  | ({ readonly kind: 'point' } & MeasuredPoint);
 
 export interface MethodScriptDeviceOptions {
   readonly identity: DeviceIdentity;
@@ -134,6 +142,7 @@ export class MethodScriptDevice {
         galvanostat: this.galvanostat,
         eisPeriodsPerPoint: SIMULATOR_DEFAULTS.eisPeriodsPerPoint,
         eisMinPointS: SIMULATOR_DEFAULTS.eisMinPointS,
+        onPoint: (point) => this.eventsSubject.next({ kind: 'point', ...point }),
       },
       controller.signal,
     );

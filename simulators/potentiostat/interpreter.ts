@@ -1,5 +1,5 @@
 import type { Clock } from '../../src/core/clock.js';
-import { encodePackage, type PackageVariable } from '../../drivers/potentiostat/methodscript/data-package.js';
+import { encodePackage, packagedValue, type PackageVariable } from '../../drivers/potentiostat/methodscript/data-package.js';
 import { isCellModelError } from './cell/index.js';
 import { DEVICE_ERROR_CODES, formatErrorCode } from './error-codes.js';
 import { currentRangeIndex, GALVANOSTAT_MODE, type SimulatedChannel } from './simulated-channel.js';
@@ -14,6 +14,15 @@ export interface InterpreterOptions {
   readonly galvanostat: boolean;
   readonly eisPeriodsPerPoint: number;
   readonly eisMinPointS: number;
+  /** Each point of a measurement loop as it is taken, before the loop's body runs (whether or not a host reads the output). */
+  readonly onPoint?: (point: MeasuredPoint) => void;
+}
+
+/** A point of a measurement loop: the loop command, its lab time, the readings its output variables received. */
+export interface MeasuredPoint {
+  readonly loop: string;
+  readonly labTimeMs: number;
+  readonly readings: readonly PackageVariable[];
 }
 
 /** How a script run ended. */
@@ -43,6 +52,14 @@ const COMPARE: Readonly<Record<Comparison, (a: number, b: number) => boolean>> =
   '==': (a, b) => a === b,
   '!=': (a, b) => a !== b,
 };
+
+/**
+ * A reading as a device's variable holds it: at the resolution its package
+ * carries (packagedValue), so a script's condition and the package agree.
+ */
+function held(value: Value): Value {
+  return { ...value, value: packagedValue(value.value) };
+}
 
 /**
  * Executes one loaded script on a channel. Lab time is the script's own: it
@@ -148,7 +165,7 @@ export class ScriptRun {
         this.timerStartMs = this.nowMs;
         return undefined;
       case 'timer_get':
-        this.store(command, 0, { type: 'eb', value: (this.nowMs - this.timerStartMs) / 1000 });
+        this.store(command, 0, held({ type: 'eb', value: (this.nowMs - this.timerStartMs) / 1000 }));
         return undefined;
       case 'pck_start':
         this.pck = [];
@@ -201,9 +218,10 @@ export class ScriptRun {
         await this.sleepUntil(point.atMs, true);
         const readings = this.physics(command.line, () => {
           channel.advanceTo(this.nowMs);
-          return point.read();
+          return point.read().map(held);
         });
         readings.forEach((value, k) => this.store(command, k, value));
+        this.options.onPoint?.({ loop: command.name, labTimeMs: this.nowMs, readings });
         await body();
       }
     } catch (e) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stepScript } from '../../drivers/potentiostat/methodscript/scripts.js';
-import type { PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
+import type { PotentiostatHardLimits, PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
 import { DEVICE_ERROR_CODES } from './error-codes.js';
 import { parseScript, ScriptLoadError } from './script-parser.js';
 
@@ -14,6 +14,8 @@ function loadError(lines: string[]): ScriptLoadError {
   throw new Error('the script loaded');
 }
 
+const HARD: PotentiostatHardLimits = { minV: 2, maxV: 4.2, maxAbsCurrentA: 5e-3 };
+
 describe('parseScript', () => {
   it.each<[string, PotentiostatStep]>([
     ['ocp', { kind: 'ocp', durationS: 600, intervalS: 1 }],
@@ -22,12 +24,22 @@ describe('parseScript', () => {
     ['eis', { kind: 'eis', startHz: 1e5, endHz: 0.1, points: 31, amplitudeV: 0.01, dcV: 3.6 }],
     ['geis', { kind: 'eis', mode: 'galvanostatic', startHz: 1e5, endHz: 0.1, points: 31, amplitudeA: 10e-6, dcA: 0 }],
   ])('loads the driver script of a %s step, blocks matched', (_kind, step) => {
-    const program = parseScript(stepScript(step));
+    const program = parseScript(stepScript({ ...step, hardLimits: HARD }));
     const loop = program.commands.findIndex((c) => c.name.startsWith('meas_loop_'));
     const end = program.commands[loop]?.end;
     expect(end).toBeDefined();
     expect(program.commands[end!]?.name).toBe('endloop');
     expect(program.commands.slice(program.onFinished).map((c) => c.name)).toEqual(['cell_off']);
+  });
+
+  it('reads the conditions of the hard limits: both comparisons, a negative literal, breakloop inside the loop', () => {
+    const program = parseScript(stepScript({ kind: 'constant-potential', potentialV: 3.5, durationS: 60, intervalS: 1, hardLimits: HARD }));
+    const conditions = program.commands.filter((c) => c.name === 'if');
+    expect(conditions.map((c) => [c.operands[0], c.comparison, c.operands[1]])).toEqual([
+      [{ kind: 'variable', name: 'c' }, '>', { kind: 'literal', value: 5e-3 }],
+      [{ kind: 'variable', name: 'c' }, '<', { kind: 'literal', value: -5e-3 }],
+    ]);
+    for (const condition of conditions) expect(program.commands[condition.end!]?.name).toBe('endif');
   });
 
   it('does not know meas_loop_geis on a device without the galvanostat', () => {

@@ -6,6 +6,9 @@
  * setpoint moves); the integral stops growing while the output is saturated
  * in the same direction (anti-windup). On sensor break the output drops to
  * 0 % and the integral is frozen, as a Eurotherm's default sensor-break output.
+ * The target is held within the controller's setpoint limits: a target
+ * outside them is clamped, and narrowed limits clamp the present target, as a
+ * Eurotherm does with its setpoint limit registers.
  */
 export interface PidGains {
   /** Output per kelvin of error (the inverse of a proportional band). */
@@ -24,14 +27,17 @@ export class RampingPid {
   private integralPercent: number;
   private outputPercentValue: number;
   private filteredK: number | null = null;
+  private limits: { lowK: number; highK: number };
 
-  /** Starts in equilibrium: setpoint at `initialK`, integral holding `holdingPercent`. */
+  /** Starts in equilibrium: setpoint at `initialK`, integral holding `holdingPercent`; setpoint limits `lowK..highK`. */
   constructor(
     private readonly gains: PidGains,
     initialK: number,
     holdingPercent: number,
+    limits: { readonly lowK: number; readonly highK: number },
   ) {
-    this.targetK = initialK;
+    this.limits = { ...limits };
+    this.targetK = this.clamp(initialK);
     this.workingK = initialK;
     this.integralPercent = holdingPercent;
     this.outputPercentValue = holdingPercent;
@@ -57,14 +63,29 @@ export class RampingPid {
     return this.workingK === this.targetK;
   }
 
+  get setpointLowK(): number {
+    return this.limits.lowK;
+  }
+
+  get setpointHighK(): number {
+    return this.limits.highK;
+  }
+
+  /** New setpoint limits (lowK < highK): the present target is clamped into them. */
+  setLimits(lowK: number, highK: number): void {
+    if (!(lowK < highK)) throw new RangeError(`setpoint limits ${lowK}..${highK} K: low must lie below high`);
+    this.limits = { lowK, highK };
+    this.setTarget(this.targetK);
+  }
+
   /**
    * Without a ramp the working setpoint jumps at once, so the instrument
    * reports the new setpoint before its next control step (as a real one
    * does); the loop acts on it at that step either way.
    */
   setTarget(temperatureK: number): void {
-    this.targetK = temperatureK;
-    if (this.rampKPerMinValue === null) this.workingK = temperatureK;
+    this.targetK = this.clamp(temperatureK);
+    if (this.rampKPerMinValue === null) this.workingK = this.targetK;
   }
 
   /** The ramp continues from the present working setpoint; turned off, the working setpoint jumps to the target. */
@@ -93,6 +114,10 @@ export class RampingPid {
     if (!windingUp) this.integralPercent += integralStep;
     this.outputPercentValue = Math.min(100, Math.max(0, kp * errorK + this.integralPercent + derivativePercent));
     return this.outputPercentValue;
+  }
+
+  private clamp(temperatureK: number): number {
+    return Math.min(this.limits.highK, Math.max(this.limits.lowK, temperatureK));
   }
 
   private advanceWorkingSetpoint(dtS: number): void {

@@ -21,6 +21,13 @@ export interface ThermalSnapshot {
   readonly rampComplete: boolean;
   readonly sensorBreak: boolean;
   readonly heaterFail: boolean;
+  /** The controller's setpoint limits (a Eurotherm's limit registers); the target stays within them. */
+  readonly setpointLowK: number;
+  readonly setpointHighK: number;
+  /** A Lake Shore's TLIMIT: above this reading the control output goes off; null when not set. */
+  readonly outputCutoffK: number | null;
+  /** The reading went above `outputCutoffK`: the output is off until the host switches it on again. */
+  readonly outputCutoffTripped: boolean;
 }
 
 export interface ThermalSimulationOptions {
@@ -38,6 +45,11 @@ export interface ThermalSimulationOptions {
  * after the start, so for a seed the trajectory depends only on the step at
  * which each input arrives, not on event-loop jitter; inputs take effect at
  * the step boundary before them. Faults (sensor break, heater fail) on demand.
+ *
+ * Limits the controller holds itself: setpoint limits (the target is kept
+ * within them, starting from the preset's) and an output cutoff (a reading
+ * above it switches the heater off at that step, until `setHeaterScale`
+ * switches it on again).
  */
 export class ThermalSimulation {
   readonly preset: ThermalPreset;
@@ -51,6 +63,8 @@ export class ThermalSimulation {
   private stepsDone = 0;
   private measuredK: number;
   private heaterScale = 1;
+  private outputCutoffK: number | null = null;
+  private outputCutoffTripped = false;
   private readonly faults = new Set<PhysicalFault>();
   private readonly states = new Subject<ThermalSnapshot>();
   private running: { readonly abort: AbortController; readonly done: Promise<void> } | null = null;
@@ -63,7 +77,10 @@ export class ThermalSimulation {
     this.clock = clock;
     this.preset = preset;
     this.plant = new ThermalPlant(preset.plant, preset.initialK);
-    this.pid = new RampingPid(preset.pid, preset.initialK, (100 * this.plant.holdingPowerW(preset.initialK)) / preset.plant.maxHeaterPowerW);
+    this.pid = new RampingPid(preset.pid, preset.initialK, (100 * this.plant.holdingPowerW(preset.initialK)) / preset.plant.maxHeaterPowerW, {
+      lowK: preset.setpointLowK,
+      highK: preset.setpointHighK,
+    });
     this.random = new Random(seed);
     this.originMs = clock.nowMs();
     this.stepMs = preset.stepS * 1000;
@@ -108,10 +125,23 @@ export class ThermalSimulation {
     this.pid.setRamp(kPerMin);
   }
 
-  /** Fraction of the full heater power available (a Lake Shore heater range). */
+  /** Fraction of the full heater power available (a Lake Shore heater range); switching it clears an output cutoff trip. */
   setHeaterScale(fraction: number): void {
     this.advance();
     this.heaterScale = Math.min(1, Math.max(0, fraction));
+    this.outputCutoffTripped = false;
+  }
+
+  /** The controller's setpoint limits (lowK < highK); a target outside them is clamped into them. */
+  setSetpointLimits(lowK: number, highK: number): void {
+    this.advance();
+    this.pid.setLimits(lowK, highK);
+  }
+
+  /** Switches the output off at the first step whose reading lies above `limitK` (null: no cutoff). */
+  setOutputCutoff(limitK: number | null): void {
+    this.advance();
+    this.outputCutoffK = limitK;
   }
 
   setFault(fault: PhysicalFault, active: boolean): void {
@@ -128,6 +158,7 @@ export class ThermalSimulation {
     while (this.stepsDone < due) {
       // One noise draw per step whatever the faults, so the noise stream stays aligned with time.
       this.measuredK = this.plant.sensorTemperatureK + this.random.gaussian(0, this.preset.plant.sensorNoiseSdK);
+      if (this.outputCutoffK !== null && this.measuredK > this.outputCutoffK) this.outputCutoffTripped = true;
       this.pid.step(dtS, this.faults.has('sensor-break') ? null : this.measuredK);
       this.plant.step(dtS, this.heaterPowerW());
       this.stepsDone++;
@@ -149,11 +180,15 @@ export class ThermalSimulation {
       rampComplete: this.pid.rampComplete,
       sensorBreak,
       heaterFail: this.faults.has('heater-fail'),
+      setpointLowK: this.pid.setpointLowK,
+      setpointHighK: this.pid.setpointHighK,
+      outputCutoffK: this.outputCutoffK,
+      outputCutoffTripped: this.outputCutoffTripped,
     };
   }
 
   private heaterPowerW(): number {
-    if (this.faults.has('heater-fail')) return 0;
+    if (this.faults.has('heater-fail') || this.outputCutoffTripped) return 0;
     return this.plant.heaterPowerW((this.heaterScale * this.pid.outputPercent) / 100);
   }
 }

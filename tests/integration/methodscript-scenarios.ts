@@ -1,3 +1,4 @@
+import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMethodScriptError } from '../../drivers/potentiostat/methodscript/errors.js';
 import { MethodScriptPotentiostat } from '../../drivers/potentiostat/methodscript/potentiostat.js';
@@ -5,7 +6,7 @@ import type { MethodScriptSample } from '../../drivers/potentiostat/methodscript
 import { stepScript } from '../../drivers/potentiostat/methodscript/scripts.js';
 import { ScaledClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
-import type { PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
+import type { PotentiostatHardLimits, PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
 import { openTransport } from '../../src/transport/open-transport.js';
 import { isTransportError } from '../../src/transport/transport.js';
 import { createCell, type InsertionCellParameters } from '../../simulators/potentiostat/cell/index.js';
@@ -16,6 +17,8 @@ import { PotentiostatSimulator } from '../../simulators/potentiostat/potentiosta
 /** Lab seconds per real second: a 10-minute pulse takes 0.3 s. */
 const SCALE = 2000;
 const NOISE = { potentialV: 100e-6, currentA: 1e-9 };
+/** Hard limits no step reaches unless a scenario says so. */
+const WIDE: PotentiostatHardLimits = { minV: 0, maxV: 5, maxAbsCurrentA: 0.1 };
 
 export interface LinkUnderTest {
   readonly name: string;
@@ -43,10 +46,15 @@ export function methodScriptScenarios(link: LinkUnderTest): void {
       const device = new MethodScriptPotentiostat(transport, { clock, logger: silentLogger });
       closers.push(() => device.close());
       const parameters = simulator.cell.parameters as InsertionCellParameters;
-      const run = async (step: PotentiostatStep, signal?: AbortSignal, onSample?: (s: MethodScriptSample, all: MethodScriptSample[]) => void) => {
+      const run = async (
+        step: PotentiostatStep,
+        signal?: AbortSignal,
+        onSample?: (s: MethodScriptSample, all: MethodScriptSample[]) => void,
+        hardLimits: PotentiostatHardLimits = WIDE,
+      ) => {
         const samples: MethodScriptSample[] = [];
         const outcome = await device.runStep(
-          step,
+          { ...step, hardLimits },
           (s) => {
             samples.push(s);
             onSample?.(s, samples);
@@ -105,6 +113,42 @@ export function methodScriptScenarios(link: LinkUnderTest): void {
       expect(simulator.status().cellOn).toBe(false);
     });
 
+    it('ends a discharge on the device at the hard minV: the one sample beyond it is the last, the cell goes off', async () => {
+      const { run, simulator } = await lab();
+      // About 20 samples into the discharge.
+      const minV = simulator.cell.voltage() - 0.1;
+      const { outcome, samples } = await run({ kind: 'constant-current', currentA: -150e-6, durationS: 3600, intervalS: 10 }, undefined, undefined, { ...WIDE, minV });
+      expect(outcome).toEqual({ ending: 'cut-off' });
+      expect(samples.length).toBeGreaterThan(10);
+      expect(samples.at(-1)!.potentialV!).toBeLessThan(minV);
+      expect(samples.slice(0, -1).every((s) => s.potentialV! >= minV)).toBe(true);
+      expect(samples.at(-1)!.elapsedS).toBeLessThan(3600);
+      expect(simulator.status()).toMatchObject({ cellOn: false, running: false });
+    });
+
+    it('goes on holding the hard limit when its host goes away: one point beyond minV, then the cell off', async () => {
+      const { run, simulator } = await lab();
+      // About 30 samples into the discharge; the host goes away after 2.
+      const minV = simulator.cell.voltage() - 0.12;
+      const beyond: number[] = [];
+      let points = 0;
+      simulator.events$.subscribe((e) => {
+        if (e.kind !== 'point') return;
+        points++;
+        if (e.readings.find((r) => r.type === 'ab')!.value < minV) beyond.push(points);
+      });
+      const ended = firstValueFrom(simulator.events$.pipe(filter((e) => e.kind === 'script-ended')));
+      const failure = await run({ kind: 'constant-current', currentA: -150e-6, durationS: 3600, intervalS: 10 }, undefined, (_s, all) => {
+        if (all.length === 2) void simulator.faults.drop();
+      }, { ...WIDE, minV }).catch((e: unknown) => e);
+      expect(isTransportError(failure, 'DISCONNECTED')).toBe(true);
+      // Nobody hears the script any more; it runs on the lab clock and ends at the limit on its own.
+      expect(await ended).toMatchObject({ ending: 'completed' });
+      expect(points).toBeGreaterThan(10);
+      expect(beyond).toEqual([points]);
+      expect(simulator.status()).toMatchObject({ cellOn: false, running: false, connected: false });
+    });
+
     it('aborts a step through its signal; the device switches the cell off', async () => {
       const { run, simulator } = await lab();
       const controller = new AbortController();
@@ -142,7 +186,7 @@ export function methodScriptScenarios(link: LinkUnderTest): void {
       expect(isMethodScriptError(failure, 'DEVICE_ERROR')).toBe(true);
       expect((failure as { context: object }).context).toMatchObject({
         deviceCode: DEVICE_ERROR_CODES.modeNotSupported,
-        line: stepScript(step).indexOf('set_pgstat_mode 6') + 1,
+        line: stepScript({ ...step, hardLimits: WIDE }).indexOf('set_pgstat_mode 6') + 1,
       });
       await device.cellOff();
       expect(simulator.status().cellOn).toBe(false);

@@ -50,7 +50,7 @@ describe('standalone simulators reached by the project drivers at their URLs', (
       try {
         expect(await driver.identify()).toMatchObject({ device: 'es4_hr', serial: 'SIM-ES4HR-0001' });
         const potentials: number[] = [];
-        const outcome = await driver.runStep({ kind: 'ocp', durationS: 120, intervalS: 10 }, (s) => potentials.push(s.potentialV ?? Number.NaN));
+        const outcome = await driver.runStep({ kind: 'ocp', durationS: 120, intervalS: 10, hardLimits: { minV: 2, maxV: 4.5, maxAbsCurrentA: 0.01 } }, (s) => potentials.push(s.potentialV ?? Number.NaN));
         expect(outcome.ending, `session ${session}`).toBe('completed');
         expect(potentials.length).toBeGreaterThanOrEqual(10);
         // The NMC532 cell at rest: its OCV, within the simulated noise.

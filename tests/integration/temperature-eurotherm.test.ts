@@ -2,7 +2,10 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EurothermController, type EurothermOptions } from '../../drivers/temperature/eurotherm/eurotherm-controller.js';
 import { isTemperatureError } from '../../drivers/temperature/errors.js';
+import { Tag } from '../../drivers/temperature/eurotherm/register-map.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { isLimitError } from '../../src/instruments/limits.js';
+import { temperatureKind } from '../../src/kinds/temperature/index.js';
 import { LimitedTemperatureController } from '../../src/kinds/temperature/limits.js';
 import { ScaledClock } from '../../src/core/clock.js';
 import { EurothermSimulator } from '../../simulators/temperature/eurotherm/eurotherm-simulator.js';
@@ -123,6 +126,39 @@ describe.each(['tcp', 'pty'] as const)('Eurotherm driver against the simulator o
     await guarded.setRampRate(2);
     // Only the allowed ramp reached the instrument.
     expect(await accesses.stop()).toEqual<RegisterAccess[]>([{ kind: 'write', address: 35, values: [20] }]);
+  });
+
+  it('writes the hard limits into the setpoint limit registers at connect; the instrument itself then refuses a setpoint beyond them', async () => {
+    const accesses = collect(simulator.accesses$);
+    const config = { id: 'vt1', kind: 'temperature', driver: 'eurotherm', transport: simulator.url, limits: NMR_VT.limits } as const;
+    const instrument = await temperatureKind.connect(config, { clock: new ScaledClock(SCALE), logger: silentLogger, url: simulator.url });
+    expect(await instrument.connect()).toBe(true);
+    await instrument.close();
+    const writes = (await accesses.stop()).filter((a) => a.kind === 'write');
+    // minK 250 K = -23.15 °C (-231 tenths, rounded as setpoints are), maxK 443.15 K = 170.0 °C: low first (the present high, 180.0 °C, lies above it), before any setpoint.
+    expect(writes.slice(0, 2)).toEqual<RegisterAccess[]>([
+      { kind: 'write', address: Tag.setpointLowLimit, values: [0x10000 - 231] },
+      { kind: 'write', address: Tag.setpointHighLimit, values: [1700] },
+    ]);
+    expect(writes.findIndex((w) => w.address === Tag.targetSetpoint)).toBeGreaterThan(1);
+    expect(simulator.simulation.snapshot().setpointHighK).toBeCloseTo(443.15, 6);
+
+    // Bypassing the service: a setpoint above maxK, still below the probe limit the instrument had before (453.15 K), is refused by the instrument itself.
+    const direct = await open();
+    const failure = await direct.setSetpoint(448.15).catch((e: unknown) => e);
+    expect(isTemperatureError(failure, 'MODBUS_EXCEPTION')).toBe(true);
+    expect((failure as { context: Record<string, unknown> }).context.exceptionCode).toBe(3);
+    await direct.setSetpoint(440.15);
+    expect(simulator.simulation.snapshot().targetSetpointK).toBeCloseTo(440.15, 6);
+  });
+
+  it('writes the limits to the tags configured for the model (here ones this simulated 2408 lacks: the instrument refuses)', async () => {
+    const driver = await open({ setpointLimitTags: { high: 211, low: 212 } });
+    const accesses = collect(simulator.accesses$);
+    const failure = await driver.writeHardLimits({ minK: 250, maxK: 443.15 }).catch((e: unknown) => e);
+    expect(isTemperatureError(failure, 'MODBUS_EXCEPTION')).toBe(true);
+    expect((failure as { context: Record<string, unknown> }).context.exceptionCode).toBe(2);
+    expect(await accesses.stop()).toEqual<RegisterAccess[]>([{ kind: 'read', address: 211, count: 1 }]);
   });
 
   it('passes the instrument refusing a setpoint above the probe limit on as a Modbus exception', async () => {

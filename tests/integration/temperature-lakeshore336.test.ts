@@ -1,8 +1,10 @@
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTemperatureError } from '../../drivers/temperature/errors.js';
 import { LakeShore336Controller, type LakeShore336Options } from '../../drivers/temperature/lakeshore336/lakeshore336-controller.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { isLimitError } from '../../src/instruments/limits.js';
+import { temperatureKind } from '../../src/kinds/temperature/index.js';
 import { LimitedTemperatureController } from '../../src/kinds/temperature/limits.js';
 import { ScaledClock } from '../../src/core/clock.js';
 import { LakeShore336Simulator } from '../../simulators/temperature/lakeshore336/lakeshore336-simulator.js';
@@ -115,6 +117,42 @@ describe.each(['tcp', 'pty'] as const)('Lake Shore 336 driver against the simula
     simulator.setFault('corrupt-replies', true);
     const failure = await driver.identify().catch((e: unknown) => e);
     expect(isTemperatureError(failure, 'BAD_REPLY')).toBe(true);
+  });
+
+  it('writes TLIMIT at connect; driven past it directly, the instrument switches its output off itself and keeps it off', async () => {
+    const lines = collect(simulator.lines$);
+    const config = { id: 'vt1', kind: 'temperature', driver: 'lakeshore336', transport: simulator.url, limits: NMR_VT.limits } as const;
+    const instrument = await temperatureKind.connect(config, { clock: new ScaledClock(SCALE), logger: silentLogger, url: simulator.url });
+    expect(await instrument.connect()).toBe(true);
+    await instrument.close();
+    const sent = await lines.stop();
+    const tlimit = sent.indexOf('TLIMIT A,443.150;*ESR?');
+    expect(tlimit).toBeGreaterThan(-1);
+    expect(tlimit).toBeLessThan(sent.findIndex((line) => line.includes('SETP 1,')));
+    expect(simulator.simulation.snapshot().outputCutoffK).toBe(443.15);
+
+    // Bypassing the service: no ramp and a setpoint above maxK, which the 336 takes (its own setpoint range is the probe's, 453.15 K).
+    const direct = await open();
+    const tripped = firstValueFrom(simulator.simulation.state$.pipe(filter((s) => s.outputCutoffTripped)));
+    await direct.setRampRate(null);
+    await direct.setSetpoint(450);
+    // It trips only on a reading above the limit; from that control step on the heater is off.
+    const atTrip = await tripped;
+    expect(atTrip).toMatchObject({ outputCutoffK: 443.15, heaterPowerW: 0 });
+    const later = await labTimeReached(simulator.simulation, atTrip.labTimeMs + 10 * MINUTE_MS);
+    expect(later).toMatchObject({ outputCutoffTripped: true, heaterPowerW: 0, targetSetpointK: 450 });
+    expect(later.trueTemperatureK).toBeLessThan(443.15);
+    expect((await direct.read()).outputPercent).toBe(0);
+  });
+
+  it('leaves TLIMIT alone when told to (unverified on hardware)', async () => {
+    const lines = collect(simulator.lines$);
+    const config = { id: 'vt1', kind: 'temperature', driver: 'lakeshore336', transport: simulator.url, limits: NMR_VT.limits, options: { tlimit: false } } as const;
+    const instrument = await temperatureKind.connect(config, { clock: new ScaledClock(SCALE), logger: silentLogger, url: simulator.url });
+    expect(await instrument.connect()).toBe(true);
+    await instrument.close();
+    expect((await lines.stop()).some((line) => line.includes('TLIMIT'))).toBe(false);
+    expect(simulator.simulation.snapshot().outputCutoffK).toBeNull();
   });
 
   it('passes the instrument refusing a setpoint above the probe limit on as an EXECUTION_ERROR', async () => {

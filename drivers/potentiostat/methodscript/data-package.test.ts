@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodePackage, encodePackage, type PackageVariable } from './data-package.js';
+import { decodePackage, encodePackage, packagedValue, type PackageVariable } from './data-package.js';
 import { isMethodScriptError } from './errors.js';
 
 const single = (field: string): PackageVariable => {
@@ -118,6 +118,18 @@ describe('data package codec', () => {
         });
         // Encoding what was decoded gives the same line: the codec is stable.
         expect(encodePackage({ variables: decoded })).toBe(line);
+      }),
+    );
+  });
+
+  it('gives the value a package carries, which a device variable holds: a condition and the package agree', () => {
+    expect(packagedValue(4.0000003)).toBe(4);
+    expect(packagedValue(4.0000006)).toBe(4.000001);
+    expect(Number.isNaN(packagedValue(Number.NaN))).toBe(true);
+    fc.assert(
+      fc.property(fc.double({ min: -1e3, max: 1e3, noNaN: true }), (value) => {
+        const [carried] = decodePackage(encodePackage({ variables: [{ type: 'ab', value }] })).variables;
+        expect(packagedValue(value)).toBe(carried!.value);
       }),
     );
   });

@@ -64,6 +64,18 @@ function decodeVariable(field: string, line: string): PackageVariable {
   return variable;
 }
 
+/**
+ * A value as a package carries it: rounded to the finest prefix that holds
+ * it (1 uV at a few volts). A device's variable holds what it packs, so a
+ * script's condition and the package it sends agree on which side of a limit
+ * a reading lies. Non-finite values are returned as they are.
+ */
+export function packagedValue(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  const { mantissa, prefix } = finestMantissa(value);
+  return scaleByPowerOfTen(mantissa, SI_PREFIX_EXPONENTS[prefix] ?? 0);
+}
+
 /** Encodes a package as a device sends it (without the newline). Throws BAD_NUMBER for unencodable values. */
 export function encodePackage(pkg: DataPackage): string {
   if (pkg.variables.length === 0) throw new MethodScriptError('a package needs at least one variable', 'BAD_NUMBER');

@@ -60,4 +60,59 @@ export const SCRIPT_DEFAULTS = {
   currentAutorangeMaxA: 10e-3,
   /** Applied-current range when a constant-current step asks for 0 A (the smallest common range). */
   minimumCurrentRangeA: 1e-9,
+  /**
+   * Top the current ranges of potential holds and PEIS (`set_range ba`,
+   * `set_autoranging ba`) with the lab file's maxAbsCurrentA instead of
+   * `currentAutorangeMaxA`: PROTOCOLS.md ("Ranges") has a current past the
+   * top range saturate, flagged overload. Unverified on hardware: that the
+   * top autorange caps what a device sources, and how far past its nominal
+   * value a range reaches (the simulator's table, after PalmSens' mscript.py,
+   * takes about three times): the bound is coarse, which is why the scripts
+   * also end a potential hold's loop on the measured current. `false` leaves
+   * the ranges at `currentAutorangeMaxA` (the loop condition stays).
+   */
+  boundCurrentRangeByHardLimit: true as boolean,
+} as const;
+
+/** A frequency range of impedance sweeps, in Hz. */
+export interface FrequencyRangeHz {
+  readonly minHz: number;
+  readonly maxHz: number;
+}
+
+/**
+ * What MethodSCRIPT devices can do, checked by the protocols before a run
+ * starts (src/protocols/instrument-bounds.ts), so an impossible request is a
+ * 400 naming the bound, not a device error mid-run.
+ */
+export const METHODSCRIPT_LIMITS = {
+  /**
+   * Shortest sampling interval of a measurement loop (`meas_loop_ca/cp/ocp`),
+   * lab seconds: PalmSens' EmStat Pico and EmStat4 specifications give at
+   * most 1000 data points per second for DC techniques (unverified against
+   * hardware). The scripts also set `set_max_bandwidth` to 6 / interval
+   * (SCRIPT_DEFAULTS), 6 kHz at 1 ms.
+   */
+  minSampleIntervalS: 1e-3,
+  /**
+   * EIS frequency range by device id (identify()). All unverified against
+   * hardware. Lowest: 10 uHz, PalmSens' specification for the EmStat4 and
+   * Nexus, taken for every device. Highest: 200 kHz for the EmStat Pico and
+   * the Sensit (PalmSens' specification); 1 MHz for the Nexus. The EmStat4
+   * family is listed at 200 kHz in PalmSens' product pages, but the entry
+   * holds 1 MHz, the range of the simulated EmStat4 HR the simulated lab's
+   * pellet sweeps rely on: lower it to 200 kHz once a real EmStat4 has been
+   * checked and the simulator bounded the same way.
+   */
+  eisFrequencyHz: {
+    espico: { minHz: 1e-5, maxHz: 200e3 },
+    senswb: { minHz: 1e-5, maxHz: 200e3 },
+    es4_lr: { minHz: 1e-5, maxHz: 1e6 },
+    es4_hr: { minHz: 1e-5, maxHz: 1e6 },
+    mes4lr: { minHz: 1e-5, maxHz: 1e6 },
+    mes4hr: { minHz: 1e-5, maxHz: 1e6 },
+    nexus1: { minHz: 1e-5, maxHz: 1e6 },
+  } satisfies Readonly<Record<string, FrequencyRangeHz>>,
+  /** A device not identified (yet), or unknown: the widest range of the devices above. */
+  eisFrequencyUnknownDeviceHz: { minHz: 1e-5, maxHz: 1e6 } satisfies FrequencyRangeHz,
 } as const;

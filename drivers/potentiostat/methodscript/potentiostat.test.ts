@@ -2,7 +2,8 @@ import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ScaledClock } from '../../../src/core/clock.js';
 import type { Logger } from '../../../src/core/logger.js';
-import type { PotentiostatStep } from '../../../src/kinds/potentiostat/device.js';
+import { isLimitError } from '../../../src/instruments/limits.js';
+import type { HardLimitedStep, PotentiostatHardLimits } from '../../../src/kinds/potentiostat/device.js';
 import { isTransportError, TransportError, type Transport } from '../../../src/transport/transport.js';
 import { encodePackage } from './data-package.js';
 import { isMethodScriptError } from './errors.js';
@@ -67,7 +68,10 @@ function setup(timeouts: Record<string, number> = {}) {
 const cpPackage = (elapsedS: number, potentialV: number, currentA = -1e-4) =>
   encodePackage({ variables: [{ type: 'eb', value: elapsedS }, { type: 'ab', value: potentialV }, { type: 'ba', value: currentA, status: 0, rangeIndex: 21 }] });
 
-const CC: PotentiostatStep = { kind: 'constant-current', currentA: -1e-4, durationS: 3, intervalS: 1, limits: { minV: 3.0 } };
+/** Hard limits wide enough for the scripted packages, unless a test says otherwise. */
+const HARD: PotentiostatHardLimits = { minV: 2, maxV: 4.5, maxAbsCurrentA: 1e-3 };
+const CC: HardLimitedStep = { kind: 'constant-current', currentA: -1e-4, durationS: 3, intervalS: 1, limits: { minV: 3.0 }, hardLimits: HARD };
+const OCP = (durationS: number): HardLimitedStep => ({ kind: 'ocp', durationS, intervalS: 1, hardLimits: HARD });
 
 describe('MethodScriptPotentiostat', () => {
   afterEach(() => {
@@ -84,7 +88,7 @@ describe('MethodScriptPotentiostat', () => {
     const { link, device } = setup();
     link.firmware = 'tespico1.2';
     await device.identify();
-    const geis: PotentiostatStep = { kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA: 1e-6, dcA: 0 };
+    const geis: HardLimitedStep = { kind: 'eis', mode: 'galvanostatic', startHz: 1e3, endHz: 1, points: 5, amplitudeA: 1e-6, dcA: 0, hardLimits: HARD };
     const refused = await device.runStep(geis, () => {}).catch((e: unknown) => e);
     expect(isMethodScriptError(refused, 'BAD_STEP')).toBe(true);
     expect(link.scripts()).toEqual([]);
@@ -122,6 +126,28 @@ describe('MethodScriptPotentiostat', () => {
     // The device's comparison can see a value the package rounds onto the limit: ending early counts too.
     link.onScript = () => link.reply('e', 'M0000', cpPackage(1, 3.0000001), '*', '');
     await expect(device.runStep(CC, () => {})).resolves.toEqual({ ending: 'cut-off' });
+  });
+
+  it('sends the hard limits inside the script, and says cut-off when the device ended the loop at one of them', async () => {
+    const { link, device } = setup();
+    let sent = '';
+    link.onScript = (script) => {
+      sent = script;
+      link.reply('e', 'M0000', cpPackage(1, 4.4), cpPackage(2, 4.6), '*', '');
+    };
+    const samples: MethodScriptSample[] = [];
+    const charge: HardLimitedStep = { ...CC, currentA: 1e-4, limits: {} };
+    await expect(device.runStep(charge, (s) => samples.push(s))).resolves.toEqual({ ending: 'cut-off' });
+    expect(sent).toContain('  if p > 4500m\n    breakloop\n  endif\n  if p < 2\n    breakloop\n  endif\nendloop');
+    // The package beyond the limit is delivered: the instrument turns it into LIMIT_EXCEEDED.
+    expect(samples.map((s) => s.potentialV)).toEqual([4.4, 4.6]);
+  });
+
+  it('refuses a step beyond its hard limits unsent, as the instrument does', async () => {
+    const { link, device } = setup();
+    const refused = await device.runStep({ ...CC, currentA: -2e-3 }, () => {}).catch((e: unknown) => e);
+    expect(isLimitError(refused, 'LIMIT_EXCEEDED')).toBe(true);
+    expect(link.scripts()).toEqual([]);
   });
 
   it('surfaces a script load error with its position, and resynchronises before the next transaction', async () => {
@@ -185,7 +211,7 @@ describe('MethodScriptPotentiostat', () => {
     link.onScript = () => link.reply('e', 'M0000');
     const first = device.runStep(CC, () => {});
     const controller = new AbortController();
-    const second = device.runStep({ kind: 'ocp', durationS: 10, intervalS: 1 }, () => {}, controller.signal);
+    const second = device.runStep(OCP(10), () => {}, controller.signal);
     controller.abort();
     await expect(second).resolves.toEqual({ ending: 'aborted' });
     await vi.waitFor(() => expect(link.scripts()).toHaveLength(1));
@@ -204,7 +230,7 @@ describe('MethodScriptPotentiostat', () => {
     };
     const running = device.runStep(CC, () => {});
     await vi.waitFor(() => expect(link.scripts()).toHaveLength(1));
-    const queued = device.runStep({ kind: 'ocp', durationS: 2, intervalS: 1 }, () => {});
+    const queued = device.runStep(OCP(2), () => {});
     const off = device.cellOff();
     await vi.waitFor(() => expect(link.written.at(-1)).toBe('\nZ\n'));
     link.running = false;
@@ -261,7 +287,7 @@ describe('MethodScriptPotentiostat', () => {
 
   it('refuses an impossible step before sending anything', async () => {
     const { link, device } = setup();
-    await expect(device.runStep({ kind: 'ocp', durationS: -1, intervalS: 1 }, () => {})).rejects.toSatisfy((e) => isMethodScriptError(e, 'BAD_STEP'));
+    await expect(device.runStep(OCP(-1), () => {})).rejects.toSatisfy((e) => isMethodScriptError(e, 'BAD_STEP'));
     await device.abort();
     expect(link.written).toEqual([]);
   });

@@ -2,7 +2,8 @@ import { Subject, type Subscription } from 'rxjs';
 import type { Clock } from '../../../src/core/clock.js';
 import { errorMessage } from '../../../src/core/errors.js';
 import type { Logger } from '../../../src/core/logger.js';
-import type { PotentiostatDevice, PotentiostatNativeQuantities, PotentiostatStep, StepOutcome } from '../../../src/kinds/potentiostat/device.js';
+import type { HardLimitedStep, PotentiostatDevice, PotentiostatNativeQuantities, PotentiostatStep, StepOutcome } from '../../../src/kinds/potentiostat/device.js';
+import { sampleBeyondHardLimits } from '../../../src/kinds/potentiostat/hard-limits.js';
 import { RequestChannel, type Collector } from '../../../src/transport/request-channel.js';
 import { isTransportError, TransportError, type Transport } from '../../../src/transport/transport.js';
 import type { DataPackage } from './data-package.js';
@@ -111,13 +112,14 @@ export class MethodScriptPotentiostat implements PotentiostatDevice {
 
   /**
    * Runs one step; each data package reaches `onSample` while it runs (a throw
-   * there is logged and does not stop the step). Resolves when the script has
-   * ended: `completed`, `cut-off` (a voltage limit of a constant-current step
-   * ended it early) or `aborted` (the signal fired, or `abort()`, and the
-   * device confirmed). A step whose signal fires while it waits for the line
-   * is not sent and resolves `aborted`.
+   * there is logged and does not stop the step). The script holds the cell
+   * within the step's hard limits on the device itself (stepScript). Resolves
+   * when the script has ended: `completed`, `cut-off` (a condition of the
+   * script, a cut-off or a hard limit, ended it early) or `aborted` (the
+   * signal fired, or `abort()`, and the device confirmed). A step whose signal
+   * fires while it waits for the line is not sent and resolves `aborted`.
    */
-  async runStep(step: PotentiostatStep, onSample: (sample: MethodScriptSample) => void, signal?: AbortSignal): Promise<StepOutcome> {
+  async runStep(step: HardLimitedStep, onSample: (sample: MethodScriptSample) => void, signal?: AbortSignal): Promise<StepOutcome> {
     const script = stepScript(step, this.scriptSettings, this.device);
     if (signal?.aborted) return { ending: 'aborted' };
     let last: MethodScriptSample | undefined;
@@ -137,7 +139,7 @@ export class MethodScriptPotentiostat implements PotentiostatDevice {
           started = true;
           if (signal?.aborted) return { ending: 'aborted' };
           const { aborted } = await this.executeScript(script, onPackage, this.maxSilenceS(step), signal);
-          return { ending: aborted ? 'aborted' : endedByCutOff(step, last) ? 'cut-off' : 'completed' };
+          return { ending: aborted ? 'aborted' : endedByScriptLimit(step, last) ? 'cut-off' : 'completed' };
         },
         { signal },
       );
@@ -380,17 +382,24 @@ function lines<R>(collect: (line: string) => R | undefined): Collector<DriverEve
 }
 
 /**
- * A constant-current step with limits ended by one of them: its last sample is
- * at or beyond a limit (the device broke the loop after that package), or it
- * ended more than half an interval before its last scheduled sample.
+ * A step whose script ended its loop at one of its conditions: a cut-off or a
+ * hard limit (the instrument tells them apart: a sample beyond a hard limit is
+ * LIMIT_EXCEEDED). Its last sample is at or beyond a limit (the device broke
+ * the loop after that package), or it ended more than half an interval before
+ * its last scheduled sample. Sweeps have no conditions.
  */
-function endedByCutOff(step: PotentiostatStep, last: MethodScriptSample | undefined): boolean {
-  if (step.kind !== 'constant-current' || !step.limits || !last) return false;
-  const { minV, maxV } = step.limits;
-  const potential = last.potentialV;
-  if (potential !== undefined && ((maxV !== undefined && potential >= maxV) || (minV !== undefined && potential <= minV))) return true;
+function endedByScriptLimit(step: HardLimitedStep, last: MethodScriptSample | undefined): boolean {
+  if (step.kind === 'eis' || !last) return false;
+  if (atCutOff(step, last) || sampleBeyondHardLimits(step, last, step.hardLimits)) return true;
   const lastScheduledS = Math.floor(step.durationS / step.intervalS + 1e-9) * step.intervalS;
   return last.elapsedS < lastScheduledS - step.intervalS / 2;
+}
+
+/** A sample at or beyond a cut-off of a constant-current step. */
+function atCutOff(step: PotentiostatStep, sample: MethodScriptSample): boolean {
+  if (step.kind !== 'constant-current' || !step.limits || sample.potentialV === undefined) return false;
+  const { minV, maxV } = step.limits;
+  return (maxV !== undefined && sample.potentialV >= maxV) || (minV !== undefined && sample.potentialV <= minV);
 }
 
 /** A pause the device needs in real time (not lab time). */

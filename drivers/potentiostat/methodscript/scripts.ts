@@ -1,4 +1,6 @@
-import type { PotentiostatStep } from '../../../src/kinds/potentiostat/device.js';
+import { LimitError } from '../../../src/instruments/limits.js';
+import type { HardLimitedStep, PotentiostatHardLimits } from '../../../src/kinds/potentiostat/device.js';
+import { stepBeyondHardLimits } from '../../../src/kinds/potentiostat/hard-limits.js';
 import { SCRIPT_DEFAULTS } from './defaults.js';
 import { MethodScriptError } from './errors.js';
 import { lacksGeis } from './identity.js';
@@ -25,16 +27,41 @@ const SCRIPT_VARIABLES = {
 
 const V = SCRIPT_VARIABLES;
 
+/** A step of one kind, with its hard limits. */
+type StepOf<K extends HardLimitedStep['kind']> = Extract<HardLimitedStep, { kind: K }>;
+
 /**
  * The MethodSCRIPT lines (without `e` and the closing empty line) that run one
  * step. Each script declares its variables, sets up the channel, starts the
  * timer right before its measurement loop, packs the time with the measured
  * values, and switches the cell off in `on_finished:` (which also runs after
- * an abort). Throws MethodScriptError BAD_STEP for values no script can carry,
- * and for a galvanostatic EIS step on a `device` (id from identify()) known to
- * lack it.
+ * an abort, and after a condition ends the loop).
+ *
+ * The step's hard limits are enforced by the device itself, whatever happens
+ * to the host or the link (PROTOCOLS.md, "Limits inside a script"): after
+ * each package, open-circuit and constant-current loops end when the measured
+ * potential leaves minV..maxV, constant-potential loops when the measured
+ * current leaves ±maxAbsCurrentA; potential holds and PEIS autorange the
+ * current no higher than maxAbsCurrentA (`boundCurrentRangeByHardLimit`). An
+ * impedance loop sees only frequency and impedance, nothing a hard limit
+ * bounds: a sweep whose bias ± amplitude (or |DC| + amplitude) goes beyond
+ * them is refused here instead, as the instrument refuses it.
+ *
+ * Throws MethodScriptError BAD_STEP for values no script can carry (hard
+ * limits included), and for a galvanostatic EIS step on a `device` (id from
+ * identify()) known to lack it; LimitError LIMIT_EXCEEDED for a step beyond
+ * its hard limits (src/kinds/potentiostat/hard-limits.ts).
  */
-export function stepScript(step: PotentiostatStep, settings: ScriptSettings = SCRIPT_DEFAULTS, device?: string): string[] {
+export function stepScript(step: HardLimitedStep, settings: ScriptSettings = SCRIPT_DEFAULTS, device?: string): string[] {
+  checkHardLimitValues(step);
+  const script = scriptOf(step, settings, device);
+  const breach = stepBeyondHardLimits(step, step.hardLimits);
+  if (breach) throw new LimitError(`${step.kind} step: ${breach.message}`, 'LIMIT_EXCEEDED', { limit: breach.limit, value: breach.value });
+  return script;
+}
+
+/** The script of a step whose own values are checked on the way (BAD_STEP). */
+function scriptOf(step: HardLimitedStep, settings: ScriptSettings, device: string | undefined): string[] {
   switch (step.kind) {
     case 'ocp':
       return ocpScript(step, settings);
@@ -52,7 +79,7 @@ export function cellOffScript(): string[] {
   return ['cell_off'];
 }
 
-function ocpScript(step: Extract<PotentiostatStep, { kind: 'ocp' }>, settings: ScriptSettings): string[] {
+function ocpScript(step: StepOf<'ocp'>, settings: ScriptSettings): string[] {
   checkTiming(step);
   return [
     ...declare(V.time, V.potential),
@@ -63,12 +90,13 @@ function ocpScript(step: Extract<PotentiostatStep, { kind: 'ocp' }>, settings: S
     'timer_start',
     `meas_loop_ocp ${V.potential} ${formatSi(step.intervalS)} ${formatSi(step.durationS)}`,
     ...pack(V.time, V.potential),
+    ...voltageWindow(step.hardLimits),
     'endloop',
     ...finish(),
   ];
 }
 
-function constantCurrentScript(step: Extract<PotentiostatStep, { kind: 'constant-current' }>, settings: ScriptSettings): string[] {
+function constantCurrentScript(step: StepOf<'constant-current'>, settings: ScriptSettings): string[] {
   checkTiming(step);
   checkFinite('currentA', step.currentA);
   const { minV, maxV } = step.limits ?? {};
@@ -89,14 +117,15 @@ function constantCurrentScript(step: Extract<PotentiostatStep, { kind: 'constant
     `meas_loop_cp ${V.potential} ${V.current} ${formatSi(step.currentA)} ${formatSi(step.intervalS)} ${formatSi(step.durationS)}`,
     ...pack(V.time, V.potential, V.current),
     // Cut-offs end the loop on the device itself, after the package that crossed them.
-    ...(maxV === undefined ? [] : cutOff(`${V.potential} > ${formatSi(maxV)}`)),
-    ...(minV === undefined ? [] : cutOff(`${V.potential} < ${formatSi(minV)}`)),
+    ...(maxV === undefined ? [] : breakIf(`${V.potential} > ${formatSi(maxV)}`)),
+    ...(minV === undefined ? [] : breakIf(`${V.potential} < ${formatSi(minV)}`)),
+    ...voltageWindow(step.hardLimits),
     'endloop',
     ...finish(),
   ];
 }
 
-function constantPotentialScript(step: Extract<PotentiostatStep, { kind: 'constant-potential' }>, settings: ScriptSettings): string[] {
+function constantPotentialScript(step: StepOf<'constant-potential'>, settings: ScriptSettings): string[] {
   checkTiming(step);
   checkFinite('potentialV', step.potentialV);
   const potential = formatSi(step.potentialV);
@@ -104,25 +133,26 @@ function constantPotentialScript(step: Extract<PotentiostatStep, { kind: 'consta
     ...declare(V.time, V.potential, V.current),
     ...channel(2, step.intervalS, settings),
     `set_range_minmax da ${potential} ${potential}`,
-    ...currentAutorange(settings),
+    ...currentAutorange(settings, step.hardLimits),
     `set_e ${potential}`,
     'cell_on',
     'timer_start',
     `meas_loop_ca ${V.potential} ${V.current} ${potential} ${formatSi(step.intervalS)} ${formatSi(step.durationS)}`,
     ...pack(V.time, V.potential, V.current),
+    ...currentLimit(step.hardLimits),
     'endloop',
     ...finish(),
   ];
 }
 
-type EisStep = Extract<PotentiostatStep, { kind: 'eis' }>;
+type EisStep = StepOf<'eis'>;
 
 function eisScript(step: Exclude<EisStep, { mode: 'galvanostatic' }>, settings: ScriptSettings): string[] {
   checkSweep(step);
   checkPositive('amplitudeV', step.amplitudeV, step);
   checkFinite('dcV', step.dcV);
   const dc = formatSi(step.dcV);
-  return sweepScript(step, settings, [`set_range_minmax da ${dc} ${dc}`, ...currentAutorange(settings), `set_e ${dc}`], 'meas_loop_eis', step.amplitudeV, step.dcV);
+  return sweepScript(step, settings, [`set_range_minmax da ${dc} ${dc}`, ...currentAutorange(settings, step.hardLimits), `set_e ${dc}`], 'meas_loop_eis', step.amplitudeV, step.dcV);
 }
 
 /**
@@ -177,9 +207,11 @@ function potentialRange(settings: ScriptSettings): string[] {
   return [`set_range ab ${max}`, `set_autoranging ab ${formatSi(settings.potentialAutorangeMinV)} ${max}`];
 }
 
-function currentAutorange(settings: ScriptSettings): string[] {
-  const max = formatSi(settings.currentAutorangeMaxA);
-  return [`set_range ba ${max}`, `set_autoranging ba ${formatSi(settings.currentAutorangeMinA)} ${max}`];
+/** The current ranges of a potentiostatic step, topped by the hard current limit (see SCRIPT_DEFAULTS). */
+function currentAutorange(settings: ScriptSettings, limits: PotentiostatHardLimits): string[] {
+  const top = settings.boundCurrentRangeByHardLimit ? Math.min(settings.currentAutorangeMaxA, limits.maxAbsCurrentA) : settings.currentAutorangeMaxA;
+  const max = formatSi(top);
+  return [`set_range ba ${max}`, `set_autoranging ba ${formatSi(Math.min(settings.currentAutorangeMinA, top))} ${max}`];
 }
 
 /** timer_get first: the time of the package is the time the loop handed over its values. */
@@ -187,8 +219,28 @@ function pack(time: string, ...names: string[]): string[] {
   return [`  timer_get ${time}`, '  pck_start', ...[time, ...names].map((name) => `  pck_add ${name}`), '  pck_end'];
 }
 
-function cutOff(condition: string): string[] {
+/** A condition that ends the measurement loop, checked after each package. */
+function breakIf(condition: string): string[] {
   return [`  if ${condition}`, '    breakloop', '  endif'];
+}
+
+/** The hard voltage window on the measured potential (`ab`). */
+function voltageWindow({ minV, maxV }: PotentiostatHardLimits): string[] {
+  return [...breakIf(`${V.potential} > ${formatSi(maxV)}`), ...breakIf(`${V.potential} < ${formatSi(minV)}`)];
+}
+
+/** The hard current limit on the measured current (`ba`), both signs. */
+function currentLimit({ maxAbsCurrentA }: PotentiostatHardLimits): string[] {
+  return [...breakIf(`${V.current} > ${formatSi(maxAbsCurrentA)}`), ...breakIf(`${V.current} < ${formatSi(-maxAbsCurrentA)}`)];
+}
+
+/** Hard limits a script can carry: finite, minV below maxV, a positive current (BAD_STEP otherwise). */
+function checkHardLimitValues(step: HardLimitedStep): void {
+  const { minV, maxV, maxAbsCurrentA } = step.hardLimits;
+  checkFinite('hardLimits.minV', minV);
+  checkFinite('hardLimits.maxV', maxV);
+  if (!(minV < maxV)) badStep(`hardLimits.minV ${minV} V must lie below hardLimits.maxV ${maxV} V`, step);
+  checkPositive('hardLimits.maxAbsCurrentA', maxAbsCurrentA, step);
 }
 
 function finish(): string[] {

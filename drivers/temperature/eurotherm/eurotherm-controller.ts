@@ -3,7 +3,8 @@ import { ExclusiveQueue } from '../../../src/transport/exclusive-queue.js';
 import { EUROTHERM_DEFAULTS, type RetryPolicy } from '../defaults.js';
 import { fromTransportError, TemperatureError } from '../errors.js';
 import { withRetries } from '../retry.js';
-import type { TemperatureController, TemperatureIdentity, TemperatureNativeQuantities, TemperatureReading } from '../temperature-controller.js';
+import { errorMessage } from '../../../src/core/errors.js';
+import type { ControllerHardLimits, TemperatureController, TemperatureIdentity, TemperatureNativeQuantities, TemperatureReading } from '../temperature-controller.js';
 import { parseModbusUrl } from './modbus-url.js';
 import {
   Tag,
@@ -33,6 +34,12 @@ export interface EurothermOptions {
   readonly floatRegisters?: boolean;
   /** Unit of the setpoint rate limit (tag 531 on models that have it). Default per minute. */
   readonly rampUnit?: RampUnit;
+  /**
+   * Tags of the setpoint high and low limit registers the hard limits are
+   * written to. Default 111 and 112, the 2000 series' (PROTOCOLS.md): to be
+   * verified against the manual of the model in use.
+   */
+  readonly setpointLimitTags?: { readonly high: number; readonly low: number };
   readonly transactionTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
   readonly retry?: RetryPolicy;
@@ -55,8 +62,9 @@ export class EurothermController implements TemperatureController {
   };
   private readonly queue = new ExclusiveQueue();
   /** Set when the link is lost; rejects (with DISCONNECTED) so a waiting transaction fails at once, not at its timeout. */
-  private linkLost: TemperatureError | null = null;
+  private lostError: TemperatureError | null = null;
   private readonly lost: Promise<never>;
+  readonly linkLost: Promise<string>;
   private closing: Promise<void> | null = null;
 
   private constructor(
@@ -67,11 +75,11 @@ export class EurothermController implements TemperatureController {
     let markLost: (cause: unknown) => void = () => undefined;
     this.lost = new Promise<never>((_, reject) => {
       markLost = (cause) => {
-        this.linkLost ??= new TemperatureError('the Modbus link is lost', 'DISCONNECTED', {}, { cause });
-        reject(this.linkLost);
+        this.lostError ??= new TemperatureError('the Modbus link is lost', 'DISCONNECTED', {}, { cause });
+        reject(this.lostError);
       };
     });
-    this.lost.catch(() => undefined);
+    this.linkLost = this.lost.catch((e: unknown) => errorMessage(e));
     // modbus-serial re-emits serial port errors; without a listener they would crash the process.
     client.on('error', (e: unknown) => markLost(e));
     client.on('close', () => markLost(null));
@@ -84,6 +92,7 @@ export class EurothermController implements TemperatureController {
       outputDecimalPlaces: options.outputDecimalPlaces ?? 1,
       floatRegisters: options.floatRegisters ?? false,
       rampUnit: options.rampUnit ?? 'per-minute',
+      setpointLimitTags: options.setpointLimitTags ?? { high: Tag.setpointHighLimit, low: Tag.setpointLowLimit },
       transactionTimeoutMs: options.transactionTimeoutMs ?? EUROTHERM_DEFAULTS.transactionTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs ?? EUROTHERM_DEFAULTS.connectTimeoutMs,
       retry: options.retry ?? EUROTHERM_DEFAULTS.retry,
@@ -154,6 +163,24 @@ export class EurothermController implements TemperatureController {
     await this.exclusive(() => this.writeValue(Tag.setpointRateLimit, value));
   }
 
+  /**
+   * Writes minK and maxK into the setpoint limit registers: the instrument
+   * then refuses a setpoint outside them, from the service or anyone else.
+   * They are encoded like setpoints (to the nearest register step), so every
+   * setpoint the service allows encodes inside them. The high limit is read
+   * first, to write the two in an order that never puts low above high.
+   */
+  async writeHardLimits({ minK, maxK }: ControllerHardLimits): Promise<void> {
+    if (!(Number.isFinite(minK) && Number.isFinite(maxK) && minK < maxK)) throw notEncodable('setpoint limits', minK);
+    const { high, low } = this.options.setpointLimitTags;
+    const [lowC, highC] = [kelvinToCelsius(minK), kelvinToCelsius(maxK)];
+    await this.exclusive(async () => {
+      const presentHighC = await this.readValue(high);
+      const order: Array<[number, number]> = lowC > presentHighC ? [[high, highC], [low, lowC]] : [[low, lowC], [high, highC]];
+      for (const [tag, value] of order) await this.writeValue(tag, value);
+    });
+  }
+
   /** Lets the running transaction finish, fails the waiting ones with CLOSED, releases the link. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -188,6 +215,16 @@ export class EurothermController implements TemperatureController {
     }
   }
 
+  /** One temperature-like value (display units) of a tag, as configured: scaled integer or float. */
+  private async readValue(tag: number): Promise<number> {
+    if (this.options.floatRegisters) {
+      const [high, low] = await this.readWords(floatAddress(tag), 2);
+      return wordsToFloat(high!, low!);
+    }
+    const [word] = await this.readWords(tag, 1);
+    return decodeScaled(word!, this.options.decimalPlaces);
+  }
+
   private async readWords(address: number, count: number): Promise<number[]> {
     const { data } = await this.transaction(() => this.client.readHoldingRegisters(address, count));
     if (data.length !== count) throw new TemperatureError(`expected ${count} registers from ${address}, got ${data.length}`, 'BAD_REPLY', { address, count });
@@ -198,7 +235,7 @@ export class EurothermController implements TemperatureController {
   private transaction<T>(request: () => Promise<T>): Promise<T> {
     return withRetries(
       async () => {
-        if (this.linkLost !== null) throw this.linkLost;
+        if (this.lostError !== null) throw this.lostError;
         try {
           return await Promise.race([request(), this.lost]);
         } catch (e) {

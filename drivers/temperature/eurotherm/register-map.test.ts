@@ -18,20 +18,20 @@ import {
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
 const u16 = (word: number): number[] => [word >> 8, word & 0xff];
 /** An RTU frame from its fields, CRC appended. */
-const frame = (...bytes: number[]): string => hex(appendCrc(Uint8Array.from(bytes)));
+const frame = (bytes: number[]): string => hex(appendCrc(Uint8Array.from(bytes)));
 
 describe('Eurotherm register map against the documented frames (PROTOCOLS.md)', () => {
   it('read PV: 01 03 00 01 00 01 D5 CA', () => {
-    expect(frame(1, 0x03, ...u16(Tag.processValue), ...u16(1))).toBe('01 03 00 01 00 01 D5 CA');
+    expect(frame([1, 0x03, ...u16(Tag.processValue), ...u16(1)])).toBe('01 03 00 01 00 01 D5 CA');
   });
 
   it('write SP = 25.0 °C (one decimal place): 01 06 00 02 00 FA A8 49', () => {
     const word = encodeScaled(kelvinToCelsius(298.15), 1);
-    expect(frame(1, 0x06, ...u16(Tag.targetSetpoint), ...u16(word))).toBe('01 06 00 02 00 FA A8 49');
+    expect(frame([1, 0x06, ...u16(Tag.targetSetpoint), ...u16(word)])).toBe('01 06 00 02 00 FA A8 49');
   });
 
   it('read PV as a float: 01 03 80 02 00 02 4C 0B, and 25.0 is 41 C8 00 00', () => {
-    expect(frame(1, 0x03, ...u16(floatAddress(Tag.processValue)), ...u16(2))).toBe('01 03 80 02 00 02 4C 0B');
+    expect(frame([1, 0x03, ...u16(floatAddress(Tag.processValue)), ...u16(2)])).toBe('01 03 80 02 00 02 4C 0B');
     expect(floatToWords(25)).toEqual([0x41c8, 0x0000]);
     expect(wordsToFloat(0x41c8, 0x0000)).toBe(25);
   });

@@ -16,6 +16,13 @@ export const Tag = {
   workingSetpoint: 5,
   /** Setpoint rate limit in display units per `RampUnit` (0 = off). */
   setpointRateLimit: 35,
+  /**
+   * Setpoint high and low limits, held by the instrument: it refuses a
+   * setpoint outside them. Tags of the 2000 series (PROTOCOLS.md); verify
+   * against the manual of the model in use (EurothermOptions.setpointLimitTags).
+   */
+  setpointHighLimit: 111,
+  setpointLowLimit: 112,
   statusWord: 75,
   version: 107,
   /** 0x2XYZ, shown as `>2XYZ` on the instrument. */

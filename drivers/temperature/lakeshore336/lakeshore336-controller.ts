@@ -5,7 +5,8 @@ import { isTransportError, type Transport } from '../../../src/transport/transpo
 import { LAKESHORE336_DEFAULTS, type RetryPolicy } from '../defaults.js';
 import { fromTransportError, TemperatureError } from '../errors.js';
 import { withRetries } from '../retry.js';
-import type { TemperatureController, TemperatureIdentity, TemperatureNativeQuantities, TemperatureReading } from '../temperature-controller.js';
+import { errorMessage } from '../../../src/core/errors.js';
+import type { ControllerHardLimits, TemperatureController, TemperatureIdentity, TemperatureNativeQuantities, TemperatureReading } from '../temperature-controller.js';
 import { lines } from './line-framing.js';
 import { decodeReadingStatus, HeaterStatus, parseIdentity, parseInteger, parseNumber, parseReply } from './reply-parser.js';
 
@@ -16,6 +17,13 @@ export interface LakeShore336Options {
   readonly input?: 'A' | 'B' | 'C' | 'D';
   /** Heater range set with every setpoint (1 low, 2 medium, 3 high): a 336 powers up with the heater off. Default 3. */
   readonly heaterRange?: 1 | 2 | 3;
+  /**
+   * Write the hard maxK as `TLIMIT <input>,<maxK>` at connect: the 336 then
+   * switches all control outputs off when the input exceeds it. Default true.
+   * Unverified on hardware (PROTOCOLS.md): false leaves the instrument's
+   * TLIMIT as it is, should a firmware refuse the command.
+   */
+  readonly tlimit?: boolean;
   readonly replyTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
   readonly retry?: RetryPolicy;
@@ -36,10 +44,12 @@ export class LakeShore336Controller implements TemperatureController {
   private readonly output: number;
   private readonly input: string;
   private readonly heaterRange: number;
+  private readonly tlimit: boolean;
   private readonly retry: RetryPolicy;
   /** The target while a ramp runs (SETP? gives the ramping setpoint then). */
   private targetK: number | null = null;
   readonly nativeQuantities: TemperatureNativeQuantities;
+  readonly linkLost: Promise<string>;
 
   private constructor(
     private readonly transport: Transport,
@@ -50,7 +60,11 @@ export class LakeShore336Controller implements TemperatureController {
     this.output = options.output ?? 1;
     this.input = options.input ?? 'A';
     this.heaterRange = options.heaterRange ?? 3;
+    this.tlimit = options.tlimit ?? true;
     this.retry = options.retry ?? LAKESHORE336_DEFAULTS.retry;
+    this.linkLost = new Promise((resolve) =>
+      transport.data$.subscribe({ error: (e: unknown) => resolve(errorMessage(e)), complete: () => resolve(`${transport.url}: closed`) }),
+    );
     this.nativeQuantities = {
       temperature: `Lake Shore 336 KRDG? ${this.input}`,
       setpoint: `Lake Shore 336 SETP ${this.output} (last target sent)`,
@@ -102,6 +116,19 @@ export class LakeShore336Controller implements TemperatureController {
       outputPercent: parseNumber(heater!, 'HTR?'),
       status: { sensorBreak, outOfRange, heaterFail: parseInteger(heaterStatus!, 'HTRST?') !== HeaterStatus.ok, rampComplete },
     };
+  }
+
+  /**
+   * `TLIMIT <input>,<maxK>` (unless the `tlimit` option is false): all
+   * control outputs go off when the input reads above maxK, whoever set the
+   * setpoint. Written to the millikelvin, rounded down. The 336 has no lower
+   * counterpart: minK is the service's to hold. A firmware that does not know
+   * the command answers with a command error, which fails the connect.
+   */
+  async writeHardLimits({ maxK }: ControllerHardLimits): Promise<void> {
+    if (!this.tlimit) return;
+    if (!(maxK > 0 && Number.isFinite(maxK))) throw notSendable('temperature limit', maxK);
+    await this.command([`TLIMIT ${this.input},${(Math.floor(maxK * 1000 + 1e-6) / 1000).toFixed(3)}`]);
   }
 
   async setSetpoint(temperatureK: number): Promise<void> {

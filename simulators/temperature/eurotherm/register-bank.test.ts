@@ -51,6 +51,32 @@ describe('EurothermRegisterBank', () => {
     expect(simulation.snapshot().targetSetpointK).toBe(NMR_VT.initialK);
   });
 
+  it('holds the setpoint limits in tags 111/112 (the preset at power-up), writable, and refuses a setpoint outside them', () => {
+    const { registers, simulation } = bank();
+    // NMR VT: 453.15 K = 180.0 °C, 240 K = -33.15 °C (one decimal, rounded half up).
+    expect(registers.read(Tag.setpointHighLimit, 2)).toEqual([1800, 0x10000 - 331]);
+    registers.write(Tag.setpointLowLimit, [0x10000 - 231]); // -23.1 °C
+    registers.write(floatAddress(Tag.setpointHighLimit), floatToWords(170));
+    expect(simulation.snapshot().setpointLowK).toBeCloseTo(250.05, 6);
+    expect(simulation.snapshot().setpointHighK).toBeCloseTo(443.15, 4);
+    expect(exceptionOf(() => registers.write(Tag.targetSetpoint, [1701]))).toBe('ILLEGAL_DATA_VALUE');
+    expect(exceptionOf(() => registers.write(Tag.targetSetpoint, [0x10000 - 232]))).toBe('ILLEGAL_DATA_VALUE');
+    // A setpoint on a limit is taken.
+    registers.write(Tag.targetSetpoint, [1700]);
+    expect(simulation.snapshot().targetSetpointK).toBeCloseTo(443.15, 6);
+  });
+
+  it('refuses limits with low not below high, all or nothing, and clamps the setpoint into narrowed limits', () => {
+    const { registers, simulation } = bank();
+    registers.write(Tag.targetSetpoint, [1000]); // 100 °C
+    expect(exceptionOf(() => registers.write(Tag.setpointLowLimit, [1900]))).toBe('ILLEGAL_DATA_VALUE');
+    // Both limits and a setpoint beyond the new ones in one request: refused whole.
+    expect(exceptionOf(() => registers.write(Tag.setpointHighLimit, [500, 0]))).toBe(undefined);
+    expect(simulation.snapshot()).toMatchObject({ setpointLowK: 273.15, targetSetpointK: 323.15 });
+    expect(exceptionOf(() => registers.write(Tag.setpointHighLimit, [400, 450]))).toBe('ILLEGAL_DATA_VALUE');
+    expect(simulation.snapshot().setpointHighK).toBeCloseTo(323.15, 6);
+  });
+
   it('reads full scale and the sensor-break bit on sensor break', () => {
     const { registers, simulation } = bank();
     simulation.setFault('sensor-break', true);

@@ -37,17 +37,25 @@ const FLOAT_TAGS: ReadonlySet<number> = new Set([
   Tag.workingOutputPercent,
   Tag.workingSetpoint,
   Tag.setpointRateLimit,
+  Tag.setpointHighLimit,
+  Tag.setpointLowLimit,
 ]);
 
-const WRITABLE_TAGS: ReadonlySet<number> = new Set([Tag.targetSetpoint, Tag.setpointRateLimit]);
+const WRITABLE_TAGS: ReadonlySet<number> = new Set([Tag.targetSetpoint, Tag.setpointRateLimit, Tag.setpointHighLimit, Tag.setpointLowLimit]);
+
+/** Slack of the setpoint-in-limits comparison, °C: the limits live in kelvin in the simulation, and a setpoint on a limit must pass. */
+const LIMIT_SLACK_C = 1e-6;
 
 /**
  * The Eurotherm's Modbus registers over a ThermalSimulation: the register map
  * of drivers/temperature/eurotherm/register-map.ts from the instrument's side,
  * shared by the Modbus TCP and RTU fronts. Rate limit in °C per minute. On
  * sensor break the PV reads full scale, as a thermocouple input with upscale
- * burn-out protection does. Setpoints outside the preset's setpoint limits
- * are refused with ILLEGAL_DATA_VALUE, as the instrument refuses them.
+ * burn-out protection does. The setpoint limit registers (tags 111 high,
+ * 112 low; the preset's limits at power-up) are writable and are what a
+ * setpoint is checked against: one outside them is refused with
+ * ILLEGAL_DATA_VALUE, as the instrument refuses it, and so are limits with
+ * low not below high. Narrowed limits clamp the present setpoint.
  */
 export class EurothermRegisterBank {
   private readonly decimalPlaces: number;
@@ -75,14 +83,23 @@ export class EurothermRegisterBank {
     return Array.from({ length: count }, (_, i) => this.word(address + i, values));
   }
 
-  /** All or nothing: the whole request is checked before anything changes. */
+  /** All or nothing: the whole request is checked (setpoints against the limits it leaves) before anything changes. */
   write(address: number, values: readonly number[]): void {
     this.accesses.next({ kind: 'write', address, values });
     const changes = address >= FLOAT_REGION_BASE ? [this.floatWrite(address, values)] : values.map((word, i) => this.integerWrite(address + i, word));
-    for (const [tag, value] of changes) this.check(tag, value);
+    const present = this.simulation.snapshot();
+    const limitsC = { low: kelvinToCelsius(present.setpointLowK), high: kelvinToCelsius(present.setpointHighK) };
+    for (const [tag, value] of changes) {
+      if (tag === Tag.setpointLowLimit) limitsC.low = value;
+      if (tag === Tag.setpointHighLimit) limitsC.high = value;
+    }
+    if (!(limitsC.low < limitsC.high)) throw refused(Tag.setpointLowLimit, limitsC.low, `the low limit must lie below the high limit ${limitsC.high}`);
+    for (const [tag, value] of changes) this.check(tag, value, limitsC);
+    const limitsChanged = changes.some(([tag]) => tag === Tag.setpointLowLimit || tag === Tag.setpointHighLimit);
+    if (limitsChanged) this.simulation.setSetpointLimits(celsiusToKelvin(limitsC.low), celsiusToKelvin(limitsC.high));
     for (const [tag, value] of changes) {
       if (tag === Tag.targetSetpoint) this.simulation.setTargetSetpoint(celsiusToKelvin(value));
-      else this.simulation.setRamp(value === 0 ? null : value);
+      if (tag === Tag.setpointRateLimit) this.simulation.setRamp(value === 0 ? null : value);
     }
   }
 
@@ -97,6 +114,8 @@ export class EurothermRegisterBank {
       [Tag.workingOutputPercent, s.outputPercent],
       [Tag.workingSetpoint, kelvinToCelsius(s.workingSetpointK)],
       [Tag.setpointRateLimit, s.rampKPerMin ?? 0],
+      [Tag.setpointHighLimit, kelvinToCelsius(s.setpointHighK)],
+      [Tag.setpointLowLimit, kelvinToCelsius(s.setpointLowK)],
       [Tag.statusWord, encodeStatusWord({ sensorBreak: s.sensorBreak, heaterFail: s.heaterFail, rampComplete: s.rampComplete })],
       [Tag.version, this.version],
       [Tag.instrumentIdentifier, this.identifier],
@@ -129,12 +148,18 @@ export class EurothermRegisterBank {
     return [tag, wordsToFloat(words[0]!, words[1]!)];
   }
 
-  private check(tag: number, value: number): void {
-    const { setpointLowK, setpointHighK } = this.simulation.preset;
-    const valid =
-      tag === Tag.targetSetpoint ? celsiusToKelvin(value) >= setpointLowK && celsiusToKelvin(value) <= setpointHighK : Number.isFinite(value) && value >= 0;
-    if (!valid) throw new ModbusException(`tag ${tag}: ${value} is outside the instrument's range`, 'ILLEGAL_DATA_VALUE', { tag, value });
+  /** A value for `tag` within what the instrument takes, `limitsC` being the setpoint limits the request leaves (°C). */
+  private check(tag: number, value: number, limitsC: { readonly low: number; readonly high: number }): void {
+    if (!Number.isFinite(value)) throw refused(tag, value, 'not a number');
+    if (tag === Tag.targetSetpoint && !(value >= limitsC.low - LIMIT_SLACK_C && value <= limitsC.high + LIMIT_SLACK_C)) {
+      throw refused(tag, value, `outside the setpoint limits ${limitsC.low}..${limitsC.high}`);
+    }
+    if (tag === Tag.setpointRateLimit && value < 0) throw refused(tag, value, 'a negative rate');
   }
+}
+
+function refused(tag: number, value: number, why: string): ModbusException {
+  return new ModbusException(`tag ${tag}: ${value} is refused: ${why}`, 'ILLEGAL_DATA_VALUE', { tag, value });
 }
 
 function illegalAddress(address: number): ModbusException {

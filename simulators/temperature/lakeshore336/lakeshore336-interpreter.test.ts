@@ -43,4 +43,23 @@ describe('LakeShore336Interpreter', () => {
     expect(simulation.snapshot().heaterPowerW).toBe(0);
     expect(lakeshore.handleLine('HTR? 1')).toBe('+0.0');
   });
+
+  it('switches the output off when input A reads above TLIMIT, until RANGE switches it on; 0 turns the limit off', () => {
+    let nowMs = 0;
+    const simulation = new ThermalSimulation({ clock: { ...clock, nowMs: () => nowMs }, preset: NMR_VT, seed: 1 });
+    const lakeshore = new LakeShore336Interpreter(simulation);
+    expect(lakeshore.handleLine('TLIMIT A,400;TLIMIT? A;*ESR?')).toBe('+400.000;0');
+    nowMs += 1000;
+    expect(lakeshore.handleLine('RANGE? 1')).toBe('3');
+    // The plant sits at 293 K: a limit below it trips at the next control step.
+    lakeshore.handleLine('TLIMIT A,290');
+    nowMs += 1000;
+    expect(lakeshore.handleLine('RANGE? 1;HTR? 1')).toBe('0;+0.0');
+    expect(simulation.snapshot()).toMatchObject({ outputCutoffTripped: true, heaterPowerW: 0 });
+    lakeshore.handleLine('TLIMIT A,0;RANGE 1,3');
+    nowMs += 1000;
+    expect(lakeshore.handleLine('RANGE? 1;TLIMIT? A')).toBe('3;+0.000');
+    expect(simulation.snapshot().heaterPowerW).toBeGreaterThan(0);
+    expect(lakeshore.handleLine('TLIMIT B,300;*ESR?')).toBe('16');
+  });
 });

@@ -32,7 +32,9 @@ const executionError = (): CommandLineError => new CommandLineError('parameter o
  * status register, a bad parameter the execution-error bit; `*ESR?` reads and
  * clears it. SETP? answers the working (ramping) setpoint. It starts on
  * heater range 3 (high), holding the preset's initial temperature, as an
- * instrument that was already in use.
+ * instrument that was already in use. `TLIMIT A,K` (0 = off) switches the
+ * control output off (heater range 0) when input A reads above K, until a
+ * `RANGE` switches it on again.
  */
 export class LakeShore336Interpreter {
   private esr = 0;
@@ -96,10 +98,21 @@ export class LakeShore336Interpreter {
       case 'SETP': {
         this.loop(args, 2);
         const k = number(args[1]);
-        if (k < this.simulation.preset.setpointLowK || k > this.simulation.preset.setpointHighK) throw executionError();
+        if (k < s.setpointLowK || k > s.setpointHighK) throw executionError();
         this.simulation.setTargetSetpoint(k);
         return null;
       }
+      case 'TLIMIT': {
+        if (args.length !== 2) throw commandError();
+        this.input(args.slice(0, 1));
+        const k = number(args[1]);
+        if (k < 0) throw executionError();
+        this.simulation.setOutputCutoff(k === 0 ? null : k);
+        return null;
+      }
+      case 'TLIMIT?':
+        this.input(args);
+        return signed(s.outputCutoffK ?? 0, 3);
       case 'SETP?':
         this.loop(args, 1);
         return signed(s.workingSetpointK, 3);
@@ -128,10 +141,10 @@ export class LakeShore336Interpreter {
       }
       case 'RANGE?':
         this.loop(args, 1);
-        return String(this.heaterRange);
+        return String(s.outputCutoffTripped ? 0 : this.heaterRange);
       case 'HTR?':
         this.loop(args, 1);
-        return signed(this.heaterRange === 0 ? 0 : s.outputPercent, 1);
+        return signed(this.heaterRange === 0 || s.outputCutoffTripped ? 0 : s.outputPercent, 1);
       case 'HTRST?':
         this.loop(args, 1);
         return String(s.heaterFail ? HeaterStatus.openLoad : HeaterStatus.ok);

@@ -8,6 +8,7 @@ const LIMITS: TemperatureLimits = { minK: 250, maxK: 450, maxRampKPerMin: 10, sa
 /** A controller that records what reaches it; `failRamp` makes ramp writes fail. */
 class RecordingController implements TemperatureController {
   readonly nativeQuantities = { temperature: 'T', setpoint: 'SP', workingSetpoint: 'WSP', output: 'OP' };
+  readonly linkLost = new Promise<string>(() => {});
   readonly calls: string[] = [];
   failRamp = false;
   identify() {
@@ -15,6 +16,9 @@ class RecordingController implements TemperatureController {
   }
   read(): Promise<TemperatureReading> {
     return Promise.reject(new Error('not used'));
+  }
+  async writeHardLimits({ minK, maxK }: { minK: number; maxK: number }) {
+    this.calls.push(`hard limits ${minK}..${maxK}`);
   }
   async setSetpoint(temperatureK: number) {
     this.calls.push(`setpoint ${temperatureK}`);

@@ -1,4 +1,4 @@
-import type { TemperatureController, TemperatureIdentity, TemperatureNativeQuantities, TemperatureReading } from '../../../drivers/temperature/temperature-controller.js';
+import type { ControllerHardLimits, TemperatureController, TemperatureIdentity, TemperatureNativeQuantities, TemperatureReading } from '../../../drivers/temperature/temperature-controller.js';
 import { LimitError } from '../../instruments/limits.js';
 
 /** The hard limits of one controller: the lab file's `limits` (src/kinds/temperature/config.ts) fit this shape. */
@@ -23,6 +23,30 @@ export function temperatureLimitsProblem(limits: TemperatureLimits): { field: ke
     return { field: 'safeRampKPerMin', message: 'safeRampKPerMin must lie in 0 < rate <= maxRampKPerMin' };
   }
   return null;
+}
+
+/** A setpoint outside the hard limits: LIMIT_EXCEEDED naming the limit. */
+export function checkSetpoint(limits: TemperatureLimits, instrument: string, temperatureK: number): void {
+  const { minK, maxK } = limits;
+  if (!(temperatureK >= minK && temperatureK <= maxK)) {
+    throw new LimitError(`${instrument}: setpoint ${temperatureK} K lies outside the hard limits ${minK}..${maxK} K`, 'LIMIT_EXCEEDED', {
+      instrument,
+      limit: temperatureK > maxK ? 'maxK' : 'minK',
+      value: temperatureK,
+    });
+  }
+}
+
+/** A ramp that is off, not positive or above the hard limit: LIMIT_EXCEEDED. */
+export function checkRamp(limits: TemperatureLimits, instrument: string, kPerMin: number | null): void {
+  const { maxRampKPerMin } = limits;
+  if (kPerMin === null || !(kPerMin > 0 && kPerMin <= maxRampKPerMin)) {
+    throw new LimitError(
+      `${instrument}: ramp ${kPerMin === null ? 'off' : `${kPerMin} K/min`} is not allowed: the ramp must lie in 0 < rate <= ${maxRampKPerMin} K/min`,
+      'LIMIT_EXCEEDED',
+      { instrument, limit: 'maxRampKPerMin', value: kPerMin },
+    );
+  }
 }
 
 /**
@@ -50,30 +74,25 @@ export class LimitedTemperatureController implements TemperatureController {
 
   /** Refuses a setpoint outside the hard limits without touching the instrument. */
   checkSetpoint(temperatureK: number): void {
-    const { minK, maxK } = this.limits;
-    if (!(temperatureK >= minK && temperatureK <= maxK)) {
-      throw new LimitError(`${this.id}: setpoint ${temperatureK} K lies outside the hard limits ${minK}..${maxK} K`, 'LIMIT_EXCEEDED', {
-        instrument: this.id,
-        limit: temperatureK > maxK ? 'maxK' : 'minK',
-        value: temperatureK,
-      });
-    }
+    checkSetpoint(this.limits, this.id, temperatureK);
   }
 
   /** Refuses a ramp that is off, not positive or above the hard limit without touching the instrument. */
   checkRamp(kPerMin: number | null): void {
-    const { maxRampKPerMin } = this.limits;
-    if (kPerMin === null || !(kPerMin > 0 && kPerMin <= maxRampKPerMin)) {
-      throw new LimitError(
-        `${this.id}: ramp ${kPerMin === null ? 'off' : `${kPerMin} K/min`} is not allowed: the ramp must lie in 0 < rate <= ${maxRampKPerMin} K/min`,
-        'LIMIT_EXCEEDED',
-        { instrument: this.id, limit: 'maxRampKPerMin', value: kPerMin },
-      );
-    }
+    checkRamp(this.limits, this.id, kPerMin);
   }
 
   get nativeQuantities(): TemperatureNativeQuantities {
     return this.inner.nativeQuantities;
+  }
+
+  get linkLost(): Promise<string> {
+    return this.inner.linkLost;
+  }
+
+  /** The instrument's own limits: passed through (TemperatureInstrument writes its hard limits on every connect). */
+  writeHardLimits(limits: ControllerHardLimits): Promise<void> {
+    return this.inner.writeHardLimits(limits);
   }
 
   identify(): Promise<TemperatureIdentity> {
