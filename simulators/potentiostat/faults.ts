@@ -2,6 +2,8 @@
 export interface FaultActions {
   /** Closes the host's link. */
   drop(): Promise<void>;
+  /** Closes the host's link and serves it again at the same URL. */
+  replug(): Promise<void>;
   /** Writes raw bytes to the host. */
   inject(bytes: Uint8Array): Promise<void>;
 }
@@ -28,6 +30,16 @@ export class SimulatorFaults {
    */
   drop(): Promise<void> {
     return this.actions.drop();
+  }
+
+  /**
+   * Pulls the cable and plugs it back in: the link is dropped as by `drop()`,
+   * then served again at the same URL (a new pseudo-terminal pair behind the
+   * same links; a TCP port takes the host's next connection). The host sees
+   * its link end and finds the device again when it reopens it.
+   */
+  replug(): Promise<void> {
+    return this.actions.replug();
   }
 
   /** Writes `bytes` to the host now, between two reply lines. */

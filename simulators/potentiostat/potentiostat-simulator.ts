@@ -1,4 +1,7 @@
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Observable } from 'rxjs';
 import type { Clock } from '../../src/core/clock.js';
@@ -71,6 +74,8 @@ export class PotentiostatSimulator {
   private readonly logger: Logger;
   private link: Transport | null = null;
   private pty: PtyPair | null = null;
+  /** Where the pseudo-terminal links live, kept across a replug so the host's URL stays valid; `own` when made here. */
+  private ptyDirectory: { readonly path: string; readonly own: boolean } | null = null;
   private server: Server | null = null;
   private servedUrl: string | null = null;
   /** Reply lines go out in order, also when the delay fault holds them back. */
@@ -90,7 +95,7 @@ export class PotentiostatSimulator {
       output: (line) => this.send(`${line}\n`),
     });
     this.events$ = this.device.events$;
-    this.faults = new SimulatorFaults({ drop: () => this.drop(), inject: (bytes) => this.write(bytes) });
+    this.faults = new SimulatorFaults({ drop: () => this.drop(), replug: () => this.replug(), inject: (bytes) => this.write(bytes) });
   }
 
   /** The transport URL a driver opens to reach this simulator. */
@@ -113,9 +118,14 @@ export class PotentiostatSimulator {
   /** Creates a socat pseudo-terminal pair, serves one end, and returns the URL of the other. */
   async servePty(options: { directory?: string } = {}): Promise<string> {
     this.checkNotServing();
-    this.pty = await openPtyPair(options);
+    this.ptyDirectory = options.directory === undefined ? { path: await mkdtemp(join(tmpdir(), 'operando-pstat-pty-')), own: true } : { path: options.directory, own: false };
+    await this.openPty(this.ptyDirectory.path);
+    return (this.servedUrl = `serial://${this.pty!.pathB}?baud=${SERIAL_BAUD}`);
+  }
+
+  private async openPty(directory: string): Promise<void> {
+    this.pty = await openPtyPair({ directory });
     this.attach(await openTransport(`serial://${this.pty.pathA}?baud=${SERIAL_BAUD}`));
-    return (this.servedUrl = `serial://${this.pty.pathB}?baud=${SERIAL_BAUD}`);
   }
 
   /** Serves an existing serial port (the far end of a null-modem cable or pseudo-terminal). */
@@ -147,6 +157,9 @@ export class PotentiostatSimulator {
     this.server = null;
     await this.drop();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    const directory = this.ptyDirectory;
+    this.ptyDirectory = null;
+    if (directory?.own) await rm(directory.path, { recursive: true, force: true });
   }
 
   /** One way of serving at a time: a second would leak the first. */
@@ -177,6 +190,12 @@ export class PotentiostatSimulator {
     // Killing socat first: to the host, the cable is pulled, not its far end closed.
     if (pty) await pty.close();
     if (link) await link.close();
+  }
+
+  /** The cable pulled and plugged back in: a pseudo-terminal pair is made again at the same links; a TCP port takes the host's next connection anyway. */
+  private async replug(): Promise<void> {
+    await this.drop();
+    if (this.ptyDirectory) await this.openPty(this.ptyDirectory.path);
   }
 
   private send(text: string): void {

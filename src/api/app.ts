@@ -14,6 +14,7 @@ import { instrumentRoutes } from './routes/instruments.js';
 import { liveRoutes } from './routes/live.js';
 import { protocolRoutes } from './routes/protocols.js';
 import { runRoutes } from './routes/runs.js';
+import { storeRoutes, type StoreStatus } from './routes/store.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 
@@ -24,7 +25,9 @@ export interface ApiDeps {
   /** Runs waiting for external acquisitions, shared with the VT protocol. */
   readonly holds: ExternalHolds;
   readonly store: DocumentStore;
-  readonly instruments: { all(): Instrument[] };
+  /** The store writer's and the journal's state for GET /api/store; without it (an API over a bare store) the route is not served. */
+  readonly storeStatus?: () => StoreStatus;
+  readonly instruments: { all(): Instrument[]; get(id: string): Instrument };
   readonly tokens: ReadonlyMap<string, TokenHolder>;
   readonly logger: Logger;
   /** Folder of the browser dashboard; not served when absent. */
@@ -55,6 +58,7 @@ export async function buildApi(deps: ApiDeps, options: { logger?: boolean } = {}
     await runRoutes(scoped, deps);
     await liveRoutes(scoped, deps);
     await uploadRoutes(scoped, deps);
+    if (deps.storeStatus) await storeRoutes(scoped, deps.storeStatus);
     if (deps.dashboardDir) await dashboardRoutes(scoped, deps.dashboardDir);
   });
   app.get('/docs/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -10,6 +10,7 @@ import type { OperandoError } from '../core/errors.js';
 import { UNIT_ERROR_CODES, UnitError } from '../core/units.js';
 import { ENGINE_ERROR_CODES, EngineError } from '../engine/errors.js';
 import { INGEST_ERROR_CODES, IngestError } from '../ingest/errors.js';
+import { INSTRUMENT_ERROR_CODES, InstrumentError } from '../instruments/instrument-error.js';
 import { LIMIT_ERROR_CODES, LimitError } from '../instruments/limits.js';
 import { SIMULATOR_SETTINGS_ERROR_CODES, SimulatorSettingsError } from '../kinds/simulator-models.js';
 import { IMPORT_ERROR_CODES, ImportError } from '../io/errors.js';
@@ -42,6 +43,7 @@ export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 export const ERROR_CLASSES = [
   { name: 'EngineError', type: EngineError, codes: ENGINE_ERROR_CODES },
   { name: 'LimitError', type: LimitError, codes: LIMIT_ERROR_CODES },
+  { name: 'InstrumentError', type: InstrumentError, codes: INSTRUMENT_ERROR_CODES },
   { name: 'UnitError', type: UnitError, codes: UNIT_ERROR_CODES },
   { name: 'ConfigError', type: ConfigError, codes: CONFIG_ERROR_CODES },
   { name: 'StoreError', type: StoreError, codes: STORE_ERROR_CODES },
@@ -84,6 +86,7 @@ export const HTTP_STATUS: Readonly<Record<CatalogueCode, number>> = {
   // Engine and protocols
   UNKNOWN_PROTOCOL: 400,
   INVALID_PARAMETERS: 400,
+  INVALID_METADATA: 400,
   UNKNOWN_INSTRUMENT: 404,
   RUN_NOT_FOUND: 404,
   INSTRUMENT_BUSY: 409,
@@ -91,7 +94,12 @@ export const HTTP_STATUS: Readonly<Record<CatalogueCode, number>> = {
   INVALID_STATE: 409,
   ABORTED: 409,
   INVALID_EVENT: 500,
+  SUSPENDED_TOO_LONG: 504,
   SETTLE_TIMEOUT: 504,
+  SETTLE_INTERRUPTED: 502,
+  // Instrument links
+  NOT_CONNECTED: 503,
+  LINK_LOST: 502,
   // Limits
   LIMIT_EXCEEDED: 422,
   RAMP_NOT_SET: 409,
@@ -100,6 +108,7 @@ export const HTTP_STATUS: Readonly<Record<CatalogueCode, number>> = {
   UNIT_SYNTAX: 400,
   UNIT_UNKNOWN: 400,
   UNIT_DIMENSION: 400,
+  UNIT_MISSING: 400,
   IMPORT_READ: 400,
   IMPORT_FORMAT: 400,
   IMPORT_BAD_VALUE: 400,
@@ -108,6 +117,8 @@ export const HTTP_STATUS: Readonly<Record<CatalogueCode, number>> = {
   INGEST_FORMAT: 400,
   INGEST_VALUE: 400,
   INGEST_UNKNOWN_RUN: 404,
+  INGEST_UNKNOWN_STEP: 404,
+  INGEST_TOO_LARGE: 413,
   INGEST_NO_LINK: 409,
   INGEST_AMBIGUOUS_LINK: 409,
   // Configuration
@@ -127,6 +138,9 @@ export const HTTP_STATUS: Readonly<Record<CatalogueCode, number>> = {
   INVALID_QUERY: 400,
   CORRUPT: 500,
   QUEUE_FULL: 503,
+  JOURNAL_FULL: 503,
+  JOURNAL_DAMAGED: 500,
+  JOURNAL_WRITE_FAILED: 503,
   // Instruments and links
   DISCONNECTED: 502,
   CANCELED: 503,

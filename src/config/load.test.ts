@@ -48,6 +48,7 @@ describe('lab configuration', () => {
       /\/instruments\/0\/transport: no simulator with id "nowhere"/,
     );
     expect(problem(await variant((t) => t.replace('- id: pstat2', '- id: pstat1'))).message).toMatch(/id "pstat1" is used twice/);
+    expect(problem(await variant((t) => t.replace('- id: pstat2', '- id: run'))).message).toMatch(/\/instruments\/\d+\/id: id "run" is reserved/);
   });
 
   it('refuses inconsistent limits and a bad instrument kind', async () => {

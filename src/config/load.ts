@@ -4,6 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import { type TSchema, Kind } from '@sinclair/typebox';
 import { parseDocument } from 'yaml';
 import { OperandoError } from '../core/errors.js';
+import { RUN_STREAM_SOURCE } from '../engine/run-conditions.js';
 import { kindOf } from '../kinds/registry.js';
 import { LabConfigSchema, type LabConfig } from './schema.js';
 
@@ -103,6 +104,7 @@ function semanticProblem(config: LabConfig): { path: string; message: string } |
     for (const [i, item] of items.entries()) {
       const where = `/${list}/${i}/id`;
       if (seen.has(item.id)) return { path: where, message: `id "${item.id}" is used twice (also at ${seen.get(item.id)})` };
+      if (list === 'instruments' && item.id === RUN_STREAM_SOURCE) return { path: where, message: `id "${RUN_STREAM_SOURCE}" is reserved for the run's own streams (${RUN_STREAM_SOURCE}.interruptions)` };
       seen.set(item.id, where);
     }
   }

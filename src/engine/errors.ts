@@ -5,6 +5,8 @@ export const ENGINE_ERROR_CODES = [
   'UNKNOWN_PROTOCOL',
   /** Parameters the protocol's schema or its planning refuses. */
   'INVALID_PARAMETERS',
+  /** Run metadata nested too deep, too large, or with too long keys or strings (bounds: src/engine/metadata-bounds.ts). */
+  'INVALID_METADATA',
   /** No instrument of that id, or one the run does not hold. */
   'UNKNOWN_INSTRUMENT',
   /** The instrument is held by another run. */
@@ -19,6 +21,8 @@ export const ENGINE_ERROR_CODES = [
   'ABORTED',
   /** A stream or event a protocol produced does not match its descriptor (a bug, never data). */
   'INVALID_EVENT',
+  /** A condition (an instrument's link, a temperature band) stayed tripped longer than it allows: the run fails. */
+  'SUSPENDED_TOO_LONG',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 

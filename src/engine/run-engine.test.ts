@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { BehaviorSubject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DocumentBus } from '../core/bus.js';
 import { ScaledClock } from '../core/clock.js';
@@ -19,9 +20,11 @@ class RecordingInstrument implements Instrument {
   get id() {
     return 'dev';
   }
+  readonly connection$ = new BehaviorSubject({ state: 'connected' as const, reason: 'test', atMs: 0 });
   snapshot() {
     return { driver: 'none' };
   }
+  requestReconnect() {}
   status(): InstrumentStatus {
     return { id: 'dev', kind: 'potentiostat', driver: 'none', transport: 'none', connection: this.connection, runId: this.runId, identity: null, lastError: null };
   }

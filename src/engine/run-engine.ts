@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { Value } from '@sinclair/typebox/value';
 import type { DocumentBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { EventValue, ExitStatus, Progress, RunStop } from '../core/documents.js';
 import { errorMessage, isOperandoError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { eventDataProblem, streamSpecProblem, type EventStream, type StreamSpec } from '../core/stream-spec.js';
+import { interruptionStreamSpec, linkSuspender } from './run-conditions.js';
+import { RunSuspensions } from './suspensions.js';
 import type { Instrument } from '../instruments/instrument.js';
 import type { InstrumentLookup, ProtocolDefinition, RunContext } from '../protocols/protocol.js';
 import { EngineError, isEngineError } from './errors.js';
+import { checkMetadata } from './metadata.js';
+import { parameterSchemaProblem } from './parameter-errors.js';
 
-export type RunState = 'running' | 'pausing' | 'paused' | 'aborting' | 'finished';
+/** `suspended`: a condition of the run (a lost link, a temperature out of its band) holds it until cleared. */
+export type RunState = 'running' | 'suspended' | 'pausing' | 'paused' | 'aborting' | 'finished';
 
 /** What the API shows of a run the engine knows in this process. */
 export interface RunInfo {
@@ -42,6 +46,8 @@ export interface RunEngineDeps {
 
 interface ActiveRun {
   info: RunInfo;
+  /** Set once the run executes: interrupts a pausable step at a pause request. */
+  suspensions: RunSuspensions | null;
   /** The counts behind `info.events`, updated in place at every event (no copy per event). */
   readonly eventCounts: Record<string, number>;
   readonly abort: AbortController;
@@ -76,10 +82,11 @@ export class RunEngine {
         protocol: request.protocol,
       });
     }
-    const schemaError = Value.Errors(protocol.parametersSchema, request.parameters).First();
-    if (schemaError) {
-      throw new EngineError(`parameters${schemaError.path || '/'}: ${schemaError.message}`, 'INVALID_PARAMETERS', { path: schemaError.path });
+    const schemaProblem = parameterSchemaProblem(protocol.parametersSchema, request.parameters);
+    if (schemaProblem) {
+      throw new EngineError(`parameters${schemaProblem.path || '/'}: ${schemaProblem.message}`, 'INVALID_PARAMETERS', { path: schemaProblem.path });
     }
+    checkMetadata(request.metadata ?? {});
     const prepared = protocol.prepare(request.parameters, this.deps.instruments);
     const instruments = prepared.instruments.map((id) => this.deps.instruments.get(id));
     for (const inst of instruments) {
@@ -110,6 +117,7 @@ export class RunEngine {
     const run: ActiveRun = {
       info: { runId, protocol: protocol.name, state: 'running', instruments: prepared.instruments, startedNs, progress: null, events: eventCounts, stop: null },
       eventCounts,
+      suspensions: null,
       abort,
       pauseRequested: false,
       resumeWaiters: [],
@@ -122,9 +130,10 @@ export class RunEngine {
 
   pause(runId: string): RunInfo {
     const run = this.active(runId);
-    if (run.info.state !== 'running') throw new EngineError(`run ${runId} is ${run.info.state}, it cannot pause`, 'INVALID_STATE', { runId });
+    if (run.info.state !== 'running' && run.info.state !== 'suspended') throw new EngineError(`run ${runId} is ${run.info.state}, it cannot pause`, 'INVALID_STATE', { runId });
     run.pauseRequested = true;
     this.update(run, { state: 'pausing' });
+    run.suspensions?.pauseRequested();
     return run.info;
   }
 
@@ -134,7 +143,7 @@ export class RunEngine {
       throw new EngineError(`run ${runId} is ${run.info.state}, it cannot resume`, 'INVALID_STATE', { runId });
     }
     run.pauseRequested = false;
-    this.update(run, { state: 'running' });
+    this.update(run, { state: run.suspensions?.suspended ? 'suspended' : 'running' });
     for (const wake of run.resumeWaiters.splice(0)) wake();
     return run.info;
   }
@@ -184,6 +193,29 @@ export class RunEngine {
     const { bus, clock, logger } = this.deps;
     const { runId } = run.info;
     const streams = new Map<string, EventStream>();
+    const stream = (spec: StreamSpec): EventStream => {
+      const known = streams.get(spec.name);
+      if (known) return known;
+      const opened = this.openStream(run, spec);
+      streams.set(spec.name, opened);
+      return opened;
+    };
+    const suspensions = new RunSuspensions({
+      runId,
+      clock,
+      logger,
+      signal: run.abort.signal,
+      report: {
+        record: (state, condition, reason, step) => stream(interruptionStreamSpec).emit({ state, condition, reason, step }, clock.nowNs()),
+        progress: (phase, message) => {
+          if (phase === 'suspended' && run.info.state === 'running') this.update(run, { state: 'suspended' });
+          if (phase === 'resumed' && run.info.state === 'suspended') this.update(run, { state: 'running' });
+          ctx.progress(phase, run.info.progress?.step ?? 0, run.info.progress?.of ?? null, null, message);
+        },
+      },
+    });
+    run.suspensions = suspensions;
+    for (const inst of instruments) suspensions.install(linkSuspender(inst));
     const ctx: RunContext = {
       runId,
       clock,
@@ -193,13 +225,10 @@ export class RunEngine {
         if (!run.info.instruments.includes(id)) throw new EngineError(`run ${runId} does not hold instrument ${id}`, 'UNKNOWN_INSTRUMENT', { id });
         return this.deps.instruments.get(id) as T;
       },
-      stream: (spec) => {
-        const known = streams.get(spec.name);
-        if (known) return known;
-        const stream = this.openStream(run, spec);
-        streams.set(spec.name, stream);
-        return stream;
-      },
+      stream,
+      step: (label, work, options) => suspensions.step(label, work, options),
+      installSuspender: (suspender) => suspensions.install(suspender),
+      onReconnect: (instrument, restore) => suspensions.onReconnect(instrument, restore),
       publishFit: (method, index, result) => {
         bus.publish({ kind: 'fit', runId, timestampNs: clock.nowNs(), method, index, result });
       },
@@ -210,6 +239,7 @@ export class RunEngine {
       },
       checkpoint: async () => {
         this.throwIfAborted(run);
+        if (suspensions.suspended) await suspensions.waitWhileSuspended('checkpoint');
         if (!run.pauseRequested) return;
         // Paused between steps: instruments go to their safe state until resumed.
         await Promise.all(instruments.map((i) => i.safe()));
@@ -238,6 +268,7 @@ export class RunEngine {
         logger.error({ runId, code: isOperandoError(e) ? e.code : undefined, err: reason }, 'run failed');
       }
     }
+    suspensions.dispose();
     // Safety first: whatever happened, every instrument of the run goes to its safe state.
     await Promise.all(instruments.map((i) => i.safe()));
     for (const inst of instruments) inst.claim(null);

@@ -26,6 +26,8 @@ const MIN_POINTS = 5;
 
 interface Sweep {
   readonly index: number;
+  /** The attempt at the sweep its points say (a lost link repeats a sweep); null until a point says it. */
+  attempt: number | null;
   readonly frequencyHz: number[];
   readonly zRe: number[];
   readonly zIm: number[];
@@ -68,13 +70,13 @@ export function attachLiveEisFit(bus: DocumentBus, logger: Logger): void {
       case 'progress': {
         const run = runs.get(doc.runId);
         if (!run) return;
-        if (doc.phase === EIS_PHASES.sweep) run.sweep = { index: doc.step, frequencyHz: [], zRe: [], zIm: [], flags: new FlagTally() };
+        if (doc.phase === EIS_PHASES.sweep) run.sweep = { index: doc.step, attempt: null, frequencyHz: [], zRe: [], zIm: [], flags: new FlagTally() };
         if (doc.phase === EIS_PHASES.sweepAborted) run.sweep = null;
         if (doc.phase === EIS_PHASES.sweepDone && run.sweep?.index === doc.step) {
           const sweep = run.sweep;
           run.sweep = null;
           const spectrum = { frequencyHz: Float64Array.from(sweep.frequencyHz), zRe: Float64Array.from(sweep.zRe), zIm: Float64Array.from(sweep.zIm) };
-          const analysed = analyzeSweep(run.plan, spectrum, { runId: doc.runId, sweep: sweep.index });
+          const analysed = analyzeSweep(run.plan, spectrum, { runId: doc.runId, sweep: sweep.index, ...(sweep.attempt !== null && { attempt: sweep.attempt }) });
           const flagged = sweep.flags.warnings('point');
           const result = flagged.length > 0 ? { ...analysed, warnings: [...analysed.warnings, ...flagged] } : analysed;
           if (!result.ok) logger.warn({ runId: doc.runId, sweep: sweep.index, warnings: result.warnings }, 'EIS fit flagged');
@@ -102,8 +104,9 @@ export function eisPlanOf(start: RunStart): EisPlan | null {
 
 /** A point of the sweep being collected, when its values are finite; the others are counted. */
 function collect(sweep: Sweep, descriptor: Descriptor | null, event: StreamEvent): void {
-  const { frequency, z_re: zRe, z_im: zIm, sweep: index } = event.data;
+  const { frequency, z_re: zRe, z_im: zIm, sweep: index, attempt } = event.data;
   if (index !== sweep.index) return;
+  if (typeof attempt === 'number') sweep.attempt = attempt;
   sweep.flags.add(descriptor, event.flags);
   if (typeof frequency !== 'number' || typeof zRe !== 'number' || typeof zIm !== 'number' || ![frequency, zRe, zIm].every(Number.isFinite)) {
     sweep.flags.skip();
@@ -123,7 +126,7 @@ export interface EisSweepResult extends Record<string, unknown> {
  * Fit, Lin-KK and conductivity of one sweep. Never throws: what cannot be
  * computed is reported in `warnings` with `ok: false`.
  */
-export function analyzeSweep(plan: EisPlan, measured: ImpedanceSpectrum, provenance: { runId: string; sweep: number }): EisSweepResult {
+export function analyzeSweep(plan: EisPlan, measured: ImpedanceSpectrum, provenance: { runId: string; sweep: number; attempt?: number }): EisSweepResult {
   const { circuit: circuitText, weighting, excludeInductive } = plan.analysis;
   const spectrum = excludeInductive ? withoutInductivePoints(measured) : measured;
   const base = {

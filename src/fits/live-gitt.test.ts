@@ -30,7 +30,16 @@ const descriptor: Descriptor = {
  * the plan, progress at each step, one DC event per sample. `flagged` says
  * which samples carry which status bits; `missing` which have no potential.
  */
-function publishRun(bus: DocumentBus, options: { flagged?: (pulse: number, phase: string) => number; missing?: (i: number) => boolean } = {}): void {
+interface RunOptions {
+  flagged?: (pulse: number, phase: string) => number;
+  missing?: (i: number) => boolean;
+  /** The protocol reports this pulse interrupted at the end of its samples. */
+  interrupted?: number;
+  /** The protocol starts a pulse before this measured one that is interrupted before its first sample. */
+  lostBefore?: number;
+}
+
+function publishRun(bus: DocumentBus, options: RunOptions = {}): void {
   const d = [2e-11, 3e-11, 4e-11];
   const series = syntheticGittRun({
     initialVoltageV: 3.4, currentA: plan.currentA, resistanceOhm: 50, sqrtSlopeVPerSqrtS: -2e-4, pulseS: PULSE_S, restS: REST_S, firstRestS: 600,
@@ -47,8 +56,14 @@ function publishRun(bus: DocumentBus, options: { flagged?: (pulse: number, phase
     if (on && phase !== 'pulse') {
       phase = 'pulse';
       pulse++;
+      if (options.lostBefore === pulse) {
+        bus.publish({ kind: 'progress', runId: 'r', timestampNs: at(t - 1), phase, step: pulse, of: 4, etaS: null, message: '' });
+        bus.publish({ kind: 'progress', runId: 'r', timestampNs: at(t - 1), phase: 'pulse-interrupted', step: pulse, of: 4, etaS: null, message: '' });
+        pulse++;
+      }
       bus.publish({ kind: 'progress', runId: 'r', timestampNs: at(t), phase, step: pulse, of: 3, etaS: null, message: '' });
     } else if (!on && phase === 'pulse') {
+      if (options.interrupted === pulse) bus.publish({ kind: 'progress', runId: 'r', timestampNs: at(t), phase: 'pulse-interrupted', step: pulse, of: 3, etaS: null, message: '' });
       phase = 'rest';
       bus.publish({ kind: 'progress', runId: 'r', timestampNs: at(t), phase, step: pulse, of: 3, etaS: null, message: '' });
     }
@@ -58,7 +73,7 @@ function publishRun(bus: DocumentBus, options: { flagged?: (pulse: number, phase
   bus.publish({ kind: 'run-stop', runId: 'r', timestampNs: at(series.timeS.at(-1)! + 1), exitStatus: 'success', reason: 'completed', events: { 'pstat1.dc': series.timeS.length } });
 }
 
-function fitsOf(options: Parameters<typeof publishRun>[1] = {}): FitResult[] {
+function fitsOf(options: RunOptions = {}): FitResult[] {
   const bus = new DocumentBus(silentLogger);
   const docs: Document[] = [];
   attachLiveGittFit(bus, silentLogger);
@@ -87,6 +102,22 @@ describe('live GITT fit over DC events', () => {
     const fits = fitsOf({ missing: (i) => i === 3 });
     expect(fits).toHaveLength(3);
     expect(fits[0]!.result.warnings).toEqual(['1 sample without a finite value left out']);
+  });
+
+  it('gives an interrupted pulse its measured values but no diffusion coefficient, and says why', () => {
+    const fits = fitsOf({ interrupted: 2 });
+    expect(fits.map((f) => f.index)).toEqual([1, 2, 3]);
+    expect(fits[1]!.result.diffusionCm2PerS).toBeNull();
+    expect(fits[1]!.result.diffusionSqrtTCm2PerS).toBeNull();
+    expect(fits[1]!.result.esV).toEqual(expect.any(Number));
+    expect(fits[1]!.result.warnings).toEqual([expect.stringMatching(/interrupted/)]);
+    for (const k of [0, 2]) expect(fits[k]!.result.diffusionCm2PerS).toEqual(expect.any(Number));
+  });
+
+  it("numbers results by the protocol's pulse when a pulse was interrupted before its first sample", () => {
+    const fits = fitsOf({ lostBefore: 2 });
+    expect(fits.map((f) => f.index)).toEqual([1, 3, 4]);
+    expect(fits.every((f) => typeof f.result.diffusionCm2PerS === 'number')).toBe(true);
   });
 
   it('ignores a run-start whose parameters are not a GITT plan', () => {

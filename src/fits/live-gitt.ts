@@ -18,6 +18,10 @@ interface LiveRun {
   phase: string;
   /** The pulse the protocol is at (its pulse and the rest after it). */
   step: number;
+  /** Seconds from the run's start at which the protocol began pulse k (index k - 1). */
+  readonly pulseStartsS: number[];
+  /** Pulses the protocol reported interrupted (a lost link): no pulse of length tau, their D is not valid. */
+  readonly interrupted: Set<number>;
   /** Flags and left-out events of each pulse and its rest (the initial rest counts for pulse 1). */
   readonly flags: Map<number, FlagTally>;
 }
@@ -29,14 +33,19 @@ interface LiveRun {
  * document as soon as its rest has ended. A pulse whose samples the
  * instrument flagged (overload, underload, timing error) says so in its
  * warnings. Times in the results are seconds from the start of the run.
+ * Results are numbered by the protocol's pulse (found by start time), so a
+ * pulse interrupted before its first sample does not shift the numbers; an
+ * interrupted pulse's result keeps its measured values but no D.
  */
 export function attachLiveGittFit(bus: DocumentBus, logger: Logger): void {
   const runs = new Map<string, LiveRun>();
   const publish = (runId: string, run: LiveRun, results: GittPulseResult[], timestampNs: bigint) => {
-    for (const r of results) {
-      const warnings = [...r.warnings, ...(run.flags.get(r.index)?.warnings('sample') ?? [])];
-      run.flags.delete(r.index);
-      bus.publish({ kind: 'fit', runId, timestampNs, method: 'gitt', index: r.index, result: { ...r, warnings, model: 'Weppner-Huggins' } });
+    for (const measured of results) {
+      const pulse = protocolPulse(run, measured.startS) ?? measured.index;
+      const r = run.interrupted.has(pulse) ? invalidated(measured) : measured;
+      const warnings = [...r.warnings, ...(run.flags.get(pulse)?.warnings('sample') ?? [])];
+      run.flags.delete(pulse);
+      bus.publish({ kind: 'fit', runId, timestampNs, method: 'gitt', index: pulse, result: { ...r, index: pulse, warnings, model: 'Weppner-Huggins' } });
     }
   };
   bus.attach('live-gitt-fit', (doc: Document) => {
@@ -55,6 +64,8 @@ export function attachLiveGittFit(bus: DocumentBus, logger: Logger): void {
           descriptor: null,
           phase: GITT_PHASES.initialRest,
           step: 0,
+          pulseStartsS: [],
+          interrupted: new Set(),
           flags: new Map(),
         });
         logger.debug({ runId: doc.runId }, 'live GITT fit follows the run');
@@ -70,7 +81,11 @@ export function attachLiveGittFit(bus: DocumentBus, logger: Logger): void {
         if (!run) return;
         if (run.phase === GITT_PHASES.rest && doc.phase !== GITT_PHASES.rest) publish(doc.runId, run, run.analyser.endRest(), doc.timestampNs);
         run.phase = doc.phase;
-        if (doc.phase === GITT_PHASES.pulse) run.step = doc.step;
+        if (doc.phase === GITT_PHASES.pulse) {
+          run.step = doc.step;
+          run.pulseStartsS[doc.step - 1] = secondsSince(run.startNs, doc.timestampNs);
+        }
+        if (doc.phase === GITT_PHASES.pulseInterrupted) run.interrupted.add(doc.step);
         return;
       }
       case 'event': {
@@ -101,6 +116,26 @@ function push(run: LiveRun, event: StreamEvent): GittPulseResult[] {
     return [];
   }
   return run.analyser.push(secondsSince(run.startNs, event.timestampNs), potential, current);
+}
+
+/** The protocol's pulse that began last at or before `startS`; null before any pulse progress. */
+function protocolPulse(run: LiveRun, startS: number): number | null {
+  for (let k = run.pulseStartsS.length; k >= 1; k--) {
+    const began = run.pulseStartsS[k - 1];
+    if (began !== undefined && began <= startS) return k;
+  }
+  return null;
+}
+
+/** An interrupted pulse: its charge and voltages are as measured; tau is not the planned one, so no D. */
+function invalidated(r: GittPulseResult): GittPulseResult {
+  return {
+    ...r,
+    diffusionCm2PerS: null,
+    diffusionSqrtTCm2PerS: null,
+    sqrtTR2: null,
+    warnings: [...r.warnings, 'the pulse was interrupted (a lost link, see run.interruptions): no diffusion coefficient'],
+  };
 }
 
 /**

@@ -1,6 +1,20 @@
 import type { InstrumentConfig } from '../config/schema.js';
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'error';
+import type { Observable } from 'rxjs';
+
+/**
+ * `connecting`: first attempt; `connected`; `reconnecting`: the link was lost,
+ * attempts go on; `error`: never reached yet, attempts go on; `disconnected`:
+ * closed, or given up until an operator asks again.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'error';
+
+/** A change of an instrument's connection state, with why and when (real time, ms). */
+export interface ConnectionChange {
+  readonly state: ConnectionState;
+  readonly reason: string;
+  readonly atMs: number;
+}
 
 /** What the API shows of an instrument. */
 export interface InstrumentStatus {
@@ -24,6 +38,10 @@ export interface Instrument {
   readonly id: string;
   readonly config: InstrumentConfig;
   status(): InstrumentStatus;
+  /** The connection state now and every change after it (completes when the instrument is closed). */
+  readonly connection$: Observable<ConnectionChange>;
+  /** Starts connection attempts again at once (after it gave up, or to cut a backoff wait short). */
+  requestReconnect(): void;
   /** Configuration (driver, transport, limits, ...) and identity now: what run-start and descriptors record. */
   snapshot(): Record<string, unknown>;
   /** Puts the instrument in its safe state; never throws (failures are logged and kept in status). */

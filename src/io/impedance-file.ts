@@ -39,6 +39,8 @@ export interface ImpedanceSource {
   readonly inductivePointsExcluded: number;
   /** rows left out because a cell was empty (a point the instrument could not measure) */
   readonly incompleteRowsSkipped: number;
+  /** rows of earlier attempts at the sweep left out (operando's export: attempts a lost link interrupted, repeated by the run) */
+  readonly earlierAttemptRowsSkipped: number;
 }
 
 export interface ImpedanceFile extends ImpedanceSpectrum {
@@ -94,6 +96,7 @@ export function parseImpedanceFile(text: string, fileName: string, options: Impe
       signRule: raw.signRule,
       inductivePointsExcluded: spectrum.frequencyHz.length - kept.frequencyHz.length,
       incompleteRowsSkipped: raw.skippedRows ?? 0,
+      earlierAttemptRowsSkipped: raw.earlierAttemptRows ?? 0,
     },
   };
 }
@@ -111,33 +114,47 @@ function detectFormat(text: string, fileName: string): ImpedanceFormat {
  * A CSV whose header names frequency, Z' and Z'' with units (other columns
  * such as time, flags or seq are not read); null when the header does not.
  * Rows with an empty cell (a point the instrument could not measure) are
- * left out; a file with several sweeps is refused rather than merged.
+ * left out; a file with several sweeps is refused rather than merged. Of a
+ * sweep with several attempts (operando's `attempt` column: a lost link
+ * interrupted the earlier ones, the run repeated the sweep), the last
+ * attempt is read: the only complete one.
  */
 function fromNamedColumns(text: string): RawSpectrum | null {
   const headerLine = splitLines(text.replace(/^\uFEFF/, '')).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
   const header = headerLine.split(',');
   if (!NAMED_COLUMNS.every((spec) => header.some((cell) => spec.match(cell) !== null))) return null;
-  const sweepIndex = header.findIndex((cell) => SWEEP_COLUMN.test(cell.trim()));
-  const specs = sweepIndex < 0 ? NAMED_COLUMNS : [...NAMED_COLUMNS, { label: header[sweepIndex]!.trim(), match: (cell: string) => (SWEEP_COLUMN.test(cell.trim()) ? 1 : null) }];
-  const table = readCsvColumns(text, specs, { skipIncomplete: true });
-  const sweeps = sweepIndex < 0 ? [] : [...new Set(table.values[3])];
+  const column = (pattern: RegExp) => {
+    const index = header.findIndex((cell) => pattern.test(cell.trim()));
+    return index < 0 ? [] : [{ label: header[index]!.trim(), match: (cell: string) => (pattern.test(cell.trim()) ? 1 : null) }];
+  };
+  const sweepColumn = column(SWEEP_COLUMN);
+  const attemptColumn = column(ATTEMPT_COLUMN);
+  const table = readCsvColumns(text, [...NAMED_COLUMNS, ...sweepColumn, ...attemptColumn], { skipIncomplete: true });
+  const sweeps = sweepColumn.length === 0 ? [] : Array.from(new Set(table.values[3]));
   if (sweeps.length > 1) {
-    throw new ImportError(`holds ${sweeps.length} sweeps (column ${header[sweepIndex]!.trim()}: ${sweeps.slice(0, 5).join(', ')}${sweeps.length > 5 ? ', ...' : ''}): export one sweep per file`, 'IMPORT_FORMAT', {
+    throw new ImportError(`holds ${sweeps.length} sweeps (column ${sweepColumn[0]!.label}: ${sweeps.slice(0, 5).join(', ')}${sweeps.length > 5 ? ', ...' : ''}): export one sweep per file`, 'IMPORT_FORMAT', {
       sweeps: sweeps.length,
     });
   }
+  const attempts = attemptColumn.length === 0 ? null : table.values[3 + sweepColumn.length]!;
+  let lastAttempt = -Infinity;
+  for (const a of attempts ?? []) if (a > lastAttempt) lastAttempt = a;
+  const keep = (i: number) => attempts === null || attempts[i] === lastAttempt;
+  const kept = (values: Float64Array) => values.filter((_, i) => keep(i));
   const imaginaryColumn = header[table.indices[2]!]!.trim();
   const negated = imaginaryColumn.startsWith('-');
-  const [frequencyHz, zRe, zIm] = table.values as [Float64Array, Float64Array, Float64Array];
+  const [frequencyHz, zRe, zIm] = (table.values as Float64Array[]).slice(0, 3).map(kept) as [Float64Array, Float64Array, Float64Array];
+  const earlierAttemptRows = table.lines.length - frequencyHz.length;
   return {
     frequencyHz,
     zRe,
     zIm: negated ? zIm.map((v) => -v) : zIm,
-    lines: [...table.lines],
+    lines: table.lines.filter((_, i) => keep(i)),
     imaginaryColumn,
     imaginaryNegated: negated,
     signRule: 'column name',
     ...(table.skipped > 0 && { skippedRows: table.skipped }),
+    ...(earlierAttemptRows > 0 && { earlierAttemptRows }),
   };
 }
 
@@ -149,6 +166,8 @@ interface RawSpectrum extends ImpedanceSpectrum {
   readonly signRule: ImpedanceSource['signRule'];
   /** Rows left out for an empty cell. */
   readonly skippedRows?: number;
+  /** Rows of earlier attempts at the sweep left out. */
+  readonly earlierAttemptRows?: number;
 }
 
 const MPT_FREQUENCY = 'freq/Hz';
@@ -209,6 +228,8 @@ const NAMED_COLUMNS: readonly ColumnSpec[] = [
 
 /** A sweep (or cycle) number column: a file holding several sweeps must not be merged into one spectrum. */
 const SWEEP_COLUMN = /^(sweep|cycle|loop)$/i;
+/** operando's attempt at a sweep: earlier attempts were interrupted and repeated. */
+const ATTEMPT_COLUMN = /^attempt$/i;
 
 function fromDelimited(text: string, delimiter: Delimiter): RawSpectrum {
   if (delimiter === 'comma') {

@@ -88,8 +88,11 @@ export interface ConnectDeps {
   readonly simulator?: RunningSimulator;
 }
 
-/** An instrument not yet identified: `connect()` identifies it (and marks it `error` when it does not answer). */
-export type ConnectableInstrument = Instrument & { connect(): Promise<void> };
+/**
+ * An instrument not yet connected: `connect()` makes the first attempt
+ * (false: not reached; it is `error` then and keeps trying).
+ */
+export type ConnectableInstrument = Instrument & { connect(): Promise<boolean> };
 
 export interface SimulatorDeps {
   readonly clock: Clock;

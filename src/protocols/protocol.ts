@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { EventStream, StreamSpec } from '../core/stream-spec.js';
+import type { StepOptions, StepResult, Suspender } from '../engine/suspensions.js';
 import type { Instrument } from '../instruments/instrument.js';
 
 /**
@@ -50,7 +51,22 @@ export interface RunContext {
   progress(phase: string, step: number, of: number | null, etaS: number | null, message: string): void;
   /**
    * A pause point between steps: waits while the run is paused (instruments
-   * are in their safe state then) and throws an ABORTED EngineError once aborted.
+   * are in their safe state then) or suspended, and throws an ABORTED
+   * EngineError once aborted.
    */
   checkpoint(): Promise<void>;
+  /**
+   * Runs one step under the run's suspenders (after bluesky): a condition
+   * that trips interrupts it (its signal aborts), and so does a link failure
+   * of one of the run's instruments; the run is then suspended until every
+   * condition has been clear for its settle time, and the result says what
+   * happened. The protocol decides what an interruption means (repeat the
+   * step, mark it invalid and go on). `pausable` steps are interrupted by a
+   * pause request too (the result says `paused`; wait at `checkpoint()`).
+   */
+  step<T>(label: string, work: (signal: AbortSignal) => Promise<T>, options?: StepOptions): Promise<StepResult<T>>;
+  /** Installs a condition on the run until the returned function is called. The engine installs one per instrument link. */
+  installSuspender(suspender: Suspender): () => void;
+  /** An action run when `instrument` is back during a suspension, before the run resumes (e.g. send its setpoint again). */
+  onReconnect(instrument: string, restore: () => Promise<void>): () => void;
 }

@@ -51,7 +51,7 @@ instruments:
   it('runs a GITT headless, then reanalyses its data offline with analyze gitt', async () => {
     const currentA = -(0.01 * truth.capacityPerUnitXMAh * 3.6) / 120;
     const gitt = await operando(
-      'run', 'gitt', '--config', labFile, '--instrument', 'pstat1', `--current=${currentA}`, '--pulse', '2 min', '--rest', '5 h',
+      'run', 'gitt', '--config', labFile, '--instrument', 'pstat1', `--current=${currentA} A`, '--pulse', '2 min', '--rest', '5 h',
       '--pulses', '3', '--sample-interval', '2 s', '--rest-sample-interval', '1 min', '--initial-rest', '1 h', '--json',
     );
     expect(gitt.code).toBe(0);
@@ -104,7 +104,7 @@ instruments:
     const exported = await operando('export', '--config', labFile, '--run', 'latest', '--stream', 'pstat2.eis', '--out', path.join(dir, 'sweep.csv'));
     expect(exported.code).toBe(0);
     const csv = await readFile(path.join(dir, 'sweep.csv'), 'utf8');
-    expect(csv.slice(0, csv.indexOf('\n'))).toBe('time_s,frequency_Hz,z_re_ohm,z_im_ohm,sweep,flags,seq,timestamp_ns');
+    expect(csv.slice(0, csv.indexOf('\n'))).toBe('time_s,frequency_Hz,z_re_ohm,z_im_ohm,sweep,attempt,flags,seq,timestamp_ns');
     const offline = await operando('analyze', 'eis', path.join(dir, 'sweep.csv'), '--circuit', 'p(R1,CPE1)-p(R2,CPE2)-CPE3', '--weighting', 'modulus', '--json');
     expect(offline.code).toBe(0);
     const fit = JSON.parse(offline.stdout) as { points: number; parameters: Record<string, { value: number }> };
@@ -130,6 +130,17 @@ instruments:
     expect(start.code).toBe(1);
     expect(start.stderr).toContain(`${bad}: /instruments/0/limits/maxAbsCurrentA: expected number`);
     expect(start.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses an option value without its unit as bad usage (exit code 2), naming the parameter and a value that would do', async () => {
+    const pulse = await operando('run', 'gitt', '--config', labFile, '--instrument', 'pstat1', '--current=-20uA', '--pulse', '5', '--rest', '5 h', '--pulses', '1');
+    expect(pulse.code).toBe(2);
+    expect(pulse.stderr).toContain('operando run gitt: parameters/pulse: "5" needs a unit, e.g. "5 s"');
+    expect(pulse.stderr).toMatch(/usage: operando run gitt/);
+    const current = await operando('run', 'gitt', '--config', labFile, '--instrument', 'pstat1', '--current=-20', '--pulse', '5 min', '--rest', '5 h', '--pulses', '1');
+    expect(current.code).toBe(2);
+    expect(current.stderr).toContain('parameters/current: "-20" needs a unit, e.g. "-20 A"');
+    expect(`${pulse.stdout}${current.stdout}`).not.toMatch(/run .*: (success|fail|abort)/);
   });
 
   it('answers bad usage with exit code 2 and the usage line', async () => {

@@ -1,6 +1,5 @@
 import { filter, firstValueFrom, Subject, takeUntil, toArray, type Observable } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EurothermController } from '../../drivers/temperature/eurotherm/eurotherm-controller.js';
 import { exchangedFraction } from '../../src/analysis/nmr/exsy.js';
 import { linearRegression } from '../../src/analysis/numeric/linear-regression.js';
 import { BOLTZMANN_EV_PER_K } from '../../src/core/physical-constants.js';
@@ -16,6 +15,7 @@ import { attachLiveVtFit } from '../../src/fits/live-vt.js';
 import { ExternalHolds } from '../../src/ingest/external-holds.js';
 import { ingestExternal } from '../../src/ingest/ingest.js';
 import { InstrumentRegistry } from '../../src/instruments/registry.js';
+import { openTemperatureLink } from '../../src/kinds/temperature/connect.js';
 import { TemperatureInstrument } from '../../src/kinds/temperature/instrument.js';
 import type { VtSeriesParametersInput, VtStepResult } from '../../src/protocols/vt-series/vt-parameters.js';
 import { createVtSeriesProtocol } from '../../src/protocols/vt-series/vt-protocol.js';
@@ -55,7 +55,7 @@ describe('VT series against the simulated NMR VT unit (Modbus TCP): temperature 
     clock = new ScaledClock(SCALE);
     simulator = await EurothermSimulator.start({ clock, preset: NMR_VT, seed: 5, link: 'tcp' });
     const config: TemperatureInstrumentConfig = { id: CONTROLLER, kind: 'temperature', driver: 'eurotherm', transport: simulator.url, limits: NMR_VT.limits };
-    controller = new TemperatureInstrument(config, await EurothermController.open(simulator.url), silentLogger);
+    controller = new TemperatureInstrument(config, () => openTemperatureLink(config, simulator.url), silentLogger);
     await controller.connect();
     const instruments = new InstrumentRegistry();
     instruments.add(controller);

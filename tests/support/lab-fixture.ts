@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadLabConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 
 export const VIEWER_TOKEN = 'viewer-token-for-tests-0001';
@@ -19,7 +19,7 @@ export interface LabFixture {
  * A lab in a temporary directory from a YAML body (`simulators:` and
  * `instruments:` sections), with the API on a free loopback port.
  */
-export async function startTestLab(body: string, options: { timeScale: number; api?: boolean }): Promise<LabFixture> {
+export async function startTestLab(body: string, options: { timeScale: number; api?: boolean; logger?: Logger }): Promise<LabFixture> {
   const dir = await mkdtemp(path.join(tmpdir(), 'operando-lab-'));
   const file = path.join(dir, 'lab.yaml');
   await writeFile(
@@ -33,7 +33,7 @@ api:
     - { name: operator, role: operator, token: ${OPERATOR_TOKEN} }
 ${body}`,
   );
-  const lab = await startLab(await loadLabConfig(file), { logger: silentLogger, api: options.api ?? true, port: 0 });
+  const lab = await startLab(await loadLabConfig(file), { logger: options.logger ?? silentLogger, api: options.api ?? true, port: 0 });
   return {
     lab,
     dir,

@@ -1,4 +1,3 @@
-import { MethodScriptPotentiostat } from '../../drivers/potentiostat/methodscript/potentiostat.js';
 import type { PotentiostatInstrumentConfig } from '../../src/kinds/potentiostat/config.js';
 import { DocumentBus } from '../../src/core/bus.js';
 import { ScaledClock } from '../../src/core/clock.js';
@@ -6,10 +5,10 @@ import type { Document, StreamEvent } from '../../src/core/documents.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { RunEngine } from '../../src/engine/run-engine.js';
 import { attachLiveEisFit } from '../../src/fits/live-eis.js';
+import { openPotentiostatLink } from '../../src/kinds/potentiostat/connect.js';
 import { PotentiostatInstrument } from '../../src/kinds/potentiostat/instrument.js';
 import { InstrumentRegistry } from '../../src/instruments/registry.js';
 import { eisProtocol } from '../../src/protocols/eis/eis-protocol.js';
-import { openTransport } from '../../src/transport/index.js';
 import type { PelletCell } from '../../simulators/potentiostat/cell/index.js';
 import { startPotentiostatSimulator, type PotentiostatSimulator } from '../../simulators/potentiostat/start-potentiostat-simulator.js';
 
@@ -45,7 +44,7 @@ export async function startPelletEisBench(options: { link: 'pty' | 'tcp'; seed: 
     limits: { minV: -1, maxV: 1, maxAbsCurrentA: 1e-3 },
     sample: { name: 'LAGP pellet', thicknessCm: cell.parameters.thicknessCm, areaCm2: cell.parameters.areaCm2 },
   };
-  const pstat = new PotentiostatInstrument(config, new MethodScriptPotentiostat(await openTransport(simulator.url), { clock, logger: silentLogger }), silentLogger);
+  const pstat = new PotentiostatInstrument(config, () => openPotentiostatLink(simulator.url, { clock, logger: silentLogger }), silentLogger);
   await pstat.connect();
   const instruments = new InstrumentRegistry();
   instruments.add(pstat);

@@ -53,7 +53,7 @@ export class EurothermSimulator implements TemperatureSimulator {
     try {
       if (link === 'tcp') {
         const front = await startModbusTcpFront(registers, linkFaults, unit, options);
-        return new EurothermSimulator(`modbus-tcp://${tcpAuthority(front.host, front.port)}?unit=${unit}`, simulation, registers, linkFaults, ['drop-replies'], null, async () => {
+        return new EurothermSimulator(`modbus-tcp://${tcpAuthority(front.host, front.port)}?unit=${unit}`, simulation, registers, linkFaults, ['drop-replies', 'busy-replies'], null, async () => {
           await front.close();
           await simulation.stop();
         });
@@ -68,7 +68,7 @@ export class EurothermSimulator implements TemperatureSimulator {
           simulation,
           registers,
           linkFaults,
-          ['drop-replies', 'corrupt-replies'],
+          ['drop-replies', 'corrupt-replies', 'busy-replies'],
           front.requestFrames$,
           async () => {
             await front.close();

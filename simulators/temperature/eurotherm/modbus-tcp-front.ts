@@ -22,7 +22,8 @@ export interface ModbusTcpFront {
  * does not tell which port it bound, so a free port is probed first and bound
  * at once; in the rare race where another process takes it meanwhile, another
  * is tried. A port given explicitly is bound or the start fails.
- * `drop-replies` serves requests but loses the replies; `corrupt-replies` cannot be
+ * `drop-replies` serves requests but loses the replies; `busy-replies` answers
+ * each with exception 6 without serving it; `corrupt-replies` cannot be
  * expressed through ServerTCP (it frames replies itself) and is refused.
  */
 export async function startModbusTcpFront(
@@ -38,6 +39,7 @@ export async function startModbusTcpFront(
   const answer = <T>(cb: FCallbackVal<T>, work: () => T): void => {
     let value: T;
     try {
+      if (faults.has('busy-replies')) throw new ModbusException('busy', 'SERVER_DEVICE_BUSY', {});
       value = work();
     } catch (e) {
       if (faults.has('drop-replies')) return;

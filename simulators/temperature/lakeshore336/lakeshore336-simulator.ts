@@ -82,6 +82,7 @@ export class LakeShore336Simulator implements TemperatureSimulator {
 
   setFault(fault: TemperatureFault, active: boolean): void {
     if (!isLinkFault(fault)) return this.simulation.setFault(fault, active);
+    if (fault === 'busy-replies') throw new RangeError('busy-replies is a Modbus fault; a Lake Shore line has none');
     if (active) this.linkFaults.add(fault);
     else this.linkFaults.delete(fault);
   }

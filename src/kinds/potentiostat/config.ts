@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SampleSchema } from '../../config/sample.js';
-import { IdSchema, SimulatorListenProperties } from '../common-config.js';
+import { IdSchema, ReconnectSchema, SimulatorListenProperties } from '../common-config.js';
 
 /** Hard limits of a potentiostat channel, enforced by the service and inside the instrument. */
 export const PotentiostatLimitsSchema = Type.Object(
@@ -20,6 +20,7 @@ export const PotentiostatInstrumentSchema = Type.Object(
     driver: Type.Literal('methodscript'),
     transport: Type.String({ description: 'serial://PATH?baud=N, tcp://HOST:PORT, or sim://SIMULATOR-ID in a simulated lab' }),
     limits: PotentiostatLimitsSchema,
+    reconnect: ReconnectSchema,
     sample: Type.Optional(SampleSchema),
   },
   { additionalProperties: false },

@@ -6,14 +6,14 @@ import type { PotentiostatInstrument } from './instrument.js';
 /**
  * The potentiostat's streams: `<id>.dc` carries the DC samples (potential
  * and current of one instant together), `<id>.eis` the impedance points
- * (frequency, Z', Z'' and the sweep they belong to). Their descriptors come
+ * (frequency, Z', Z'', the sweep they belong to and the attempt at it). Their descriptors come
  * from here; protocols write them through `PotentiostatRecorder`.
  */
 export const dcStreamName = (instrumentId: string): string => `${instrumentId}.dc`;
 export const eisStreamName = (instrumentId: string): string => `${instrumentId}.eis`;
 
 export function dcStreamSpec(instrument: PotentiostatInstrument): StreamSpec {
-  const native = instrument.device.nativeQuantities;
+  const native = instrument.nativeQuantities;
   const source = instrument.id;
   return {
     name: dcStreamName(instrument.id),
@@ -28,7 +28,7 @@ export function dcStreamSpec(instrument: PotentiostatInstrument): StreamSpec {
 }
 
 export function eisStreamSpec(instrument: PotentiostatInstrument): StreamSpec {
-  const native = instrument.device.nativeQuantities;
+  const native = instrument.nativeQuantities;
   const source = instrument.id;
   return {
     name: eisStreamName(instrument.id),
@@ -37,6 +37,14 @@ export function eisStreamSpec(instrument: PotentiostatInstrument): StreamSpec {
       z_re: numberKey(source, 'ohm', native.zRe, 6, "real part of the impedance Z'"),
       z_im: numberKey(source, 'ohm', native.zIm, 6, "imaginary part of the impedance Z'' (negative = capacitive)"),
       sweep: { dtype: 'integer', shape: [], unit: '', source, nativeQuantity: 'sweep number in the run', description: 'the sweep the point belongs to (1, 2, ...)' },
+      attempt: {
+        dtype: 'integer',
+        shape: [],
+        unit: '',
+        source,
+        nativeQuantity: 'attempt at the sweep',
+        description: 'the attempt at the sweep (1; 2, ... when a lost link interrupted the ones before: only the last one of a sweep is complete)',
+      },
     },
     flags: POTENTIOSTAT_FLAGS,
     configuration: { [instrument.id]: instrument.snapshot() },
@@ -72,17 +80,17 @@ export class PotentiostatRecorder {
   }
 
   /**
-   * The sample handler of impedance sweep `sweep` started at `startNs`, and
+   * The sample handler of attempt `attempt` at impedance sweep `sweep` started at `startNs`, and
    * how many points it has recorded. A value the instrument sent as `nan` is
    * kept as NaN (the fit leaves such points out and says so).
    */
-  eisPoints(sweep: number, startNs: bigint): { readonly onSample: (s: PotentiostatSample) => void; points(): number } {
+  eisPoints(sweep: number, attempt: number, startNs: bigint): { readonly onSample: (s: PotentiostatSample) => void; points(): number } {
     const stream = (this.eis ??= this.ctx.stream(eisStreamSpec(this.instrument)));
     let points = 0;
     return {
       onSample: (s) => {
         const nan = Number.NaN;
-        stream.emit({ frequency: s.frequencyHz ?? nan, z_re: s.zReOhm ?? nan, z_im: s.zImOhm ?? nan, sweep }, atElapsed(startNs, s.elapsedS), s.flags);
+        stream.emit({ frequency: s.frequencyHz ?? nan, z_re: s.zReOhm ?? nan, z_im: s.zImOhm ?? nan, sweep, attempt }, atElapsed(startNs, s.elapsedS), s.flags);
         points++;
       },
       points: () => points,

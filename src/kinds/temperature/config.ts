@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IdSchema, SimulatorListenProperties } from '../common-config.js';
+import { IdSchema, ReconnectSchema, SimulatorListenProperties } from '../common-config.js';
 
 /** Hard limits of a temperature controller, enforced by the service and written into the controller. */
 export const TemperatureLimitsSchema = Type.Object(
@@ -22,6 +22,7 @@ export const TemperatureInstrumentSchema = Type.Object(
     driver: TemperatureModelSchema,
     transport: Type.String({ description: 'modbus-tcp://HOST:502?unit=1, modbus-rtu://PATH?baud=9600&unit=1, tcp://HOST:7777, serial://PATH, or sim://SIMULATOR-ID' }),
     limits: TemperatureLimitsSchema,
+    reconnect: ReconnectSchema,
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'driver options, e.g. decimal places' })),
   },
   { additionalProperties: false },

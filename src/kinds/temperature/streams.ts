@@ -23,7 +23,7 @@ export const TEMPERATURE_FLAGS = {
 export const temperatureStreamName = (instrumentId: string): string => `${instrumentId}.temperature`;
 
 export function temperatureStreamSpec(instrument: TemperatureInstrument): StreamSpec {
-  const native = instrument.controller.nativeQuantities;
+  const native = instrument.nativeQuantities;
   const source = instrument.id;
   return {
     name: temperatureStreamName(instrument.id),

@@ -1,15 +1,17 @@
 import { nsToS } from '../../core/clock.js';
-import { formatQuantity, parseCurrent, parseQuantity } from '../../core/units.js';
+import { formatQuantity, parseCurrent } from '../../core/units.js';
 import { linearRegression } from '../../analysis/numeric/linear-regression.js';
 import { EngineError } from '../../engine/errors.js';
 import type { PotentiostatSample, PotentiostatStep } from '../../kinds/potentiostat/device.js';
 import { PotentiostatInstrument } from '../../kinds/potentiostat/instrument.js';
 import { PotentiostatRecorder } from '../../kinds/potentiostat/streams.js';
+import { potentiostatBounds } from '../instrument-bounds.js';
 import type { InstrumentLookup, PreparedProtocol, ProtocolDefinition, RunContext } from '../protocol.js';
+import { badParameter, checkRunDuration, checkSamplesPerStep, durationAt, intervalAt, positiveAt, quantityAt } from '../temperature/parameter-reader.js';
 import { GittParametersSchema, type GittParametersInput, type GittPlan, type GittRest } from './gitt-parameters.js';
 
 /** Phases published as progress documents; the live GITT fit keys on them. */
-export const GITT_PHASES = { initialRest: 'initial-rest', pulse: 'pulse', rest: 'rest' } as const;
+export const GITT_PHASES = { initialRest: 'initial-rest', pulse: 'pulse', pulseInterrupted: 'pulse-interrupted', rest: 'rest' } as const;
 
 export const gittProtocol: ProtocolDefinition = {
   name: 'gitt',
@@ -26,7 +28,11 @@ export const gittProtocol: ProtocolDefinition = {
   },
 };
 
-/** Turns the operator's parameters into SI units and checks them against the instrument's hard limits. */
+/**
+ * Turns the operator's parameters into SI units and checks them against the
+ * instrument's hard limits, its shortest sampling interval, and the bounds
+ * of every protocol (PROTOCOL_BOUNDS: step length, samples per step, run length).
+ */
 export function planGitt(input: GittParametersInput, lab: InstrumentLookup): GittPlan {
   const instrument = lab.get(input.instrument);
   if (!(instrument instanceof PotentiostatInstrument)) {
@@ -34,57 +40,50 @@ export function planGitt(input: GittParametersInput, lab: InstrumentLookup): Git
   }
   const sample = { ...(instrument.sample ?? { name: instrument.id }), ...(input.sample ?? {}) };
   const capacityAh = sample.theoreticalCapacityMah !== undefined ? sample.theoreticalCapacityMah / 1000 : undefined;
-  const bad = (path: string, message: string) => new EngineError(`parameters/${path}: ${message}`, 'INVALID_PARAMETERS', { path });
-  const quantity = (path: string, value: number | string, dim: Parameters<typeof parseQuantity>[1]) => {
-    try {
-      return parseQuantity(value, dim);
-    } catch (e) {
-      throw bad(path, (e as Error).message);
-    }
-  };
   let currentA: number;
   try {
     currentA = parseCurrent(input.current, capacityAh);
   } catch (e) {
-    throw bad('current', (e as Error).message);
+    throw badParameter('current', (e as Error).message);
   }
-  if (currentA === 0) throw bad('current', 'the pulse current must not be zero');
-  const pulseS = quantity('pulse', input.pulse, 'time');
-  if (!(pulseS > 0)) throw bad('pulse', 'must be positive');
+  if (currentA === 0) throw badParameter('current', 'the pulse current must not be zero');
+  const pulseS = durationAt('pulse', input.pulse);
 
   let rest: GittRest;
   if ('duration' in input.rest) {
-    rest = { kind: 'fixed', durationS: quantity('rest/duration', input.rest.duration, 'time') };
-    if (!(rest.durationS > 0)) throw bad('rest/duration', 'must be positive');
+    rest = { kind: 'fixed', durationS: durationAt('rest/duration', input.rest.duration) };
   } else {
-    const windowS = quantity('rest/window', input.rest.window ?? '5 min', 'time');
-    const maxDurationS = quantity('rest/maxDuration', input.rest.maxDuration, 'time');
-    const minDurationS = quantity('rest/minDuration', input.rest.minDuration ?? windowS, 'time');
-    const maxDvdtVPerS = quantity('rest/maxDvdt', input.rest.maxDvdt, 'potential-rate');
-    if (!(maxDvdtVPerS > 0)) throw bad('rest/maxDvdt', 'must be positive');
-    if (!(windowS > 0) || !(maxDurationS >= minDurationS) || !(minDurationS >= windowS)) {
-      throw bad('rest', 'needs 0 < window <= minDuration <= maxDuration');
-    }
+    const windowS = durationAt('rest/window', input.rest.window ?? '5 min');
+    const maxDurationS = durationAt('rest/maxDuration', input.rest.maxDuration);
+    const minDurationS = durationAt('rest/minDuration', input.rest.minDuration ?? windowS);
+    const maxDvdtVPerS = positiveAt('rest/maxDvdt', input.rest.maxDvdt, 'potential-rate');
+    if (!(maxDurationS >= minDurationS) || !(minDurationS >= windowS)) throw badParameter('rest', 'needs 0 < window <= minDuration <= maxDuration');
     rest = { kind: 'relaxation', maxDvdtVPerS, windowS, minDurationS, maxDurationS };
   }
 
   const { minV, maxV } = instrument.limits;
   const cutoff = {
-    minV: input.cutoff?.minV !== undefined ? quantity('cutoff/minV', input.cutoff.minV, 'potential') : null,
-    maxV: input.cutoff?.maxV !== undefined ? quantity('cutoff/maxV', input.cutoff.maxV, 'potential') : null,
+    minV: input.cutoff?.minV !== undefined ? quantityAt('cutoff/minV', input.cutoff.minV, 'potential') : null,
+    maxV: input.cutoff?.maxV !== undefined ? quantityAt('cutoff/maxV', input.cutoff.maxV, 'potential') : null,
   };
   for (const [key, v] of Object.entries(cutoff)) {
-    if (v !== null && (v < minV || v > maxV)) throw bad(`cutoff/${key}`, `${v} V lies outside the instrument's hard limits ${minV}..${maxV} V`);
+    if (v !== null && (v < minV || v > maxV)) throw badParameter(`cutoff/${key}`, `${v} V lies outside the instrument's hard limits ${minV}..${maxV} V`);
   }
   if (input.pulses === undefined && cutoff.minV === null && cutoff.maxV === null) {
-    throw bad('pulses', 'give a number of pulses, a voltage cut-off, or both');
+    throw badParameter('pulses', 'give a number of pulses, a voltage cut-off, or both');
   }
-  const sampleIntervalS = quantity('sampleInterval', input.sampleInterval ?? '1 s', 'time');
-  const restSampleIntervalS = quantity('restSampleInterval', input.restSampleInterval ?? '10 s', 'time');
-  const initialRestS = quantity('initialRest', input.initialRest ?? '10 min', 'time');
-  if (!(sampleIntervalS > 0) || sampleIntervalS > pulseS) throw bad('sampleInterval', 'must be positive and no longer than the pulse');
-  if (!(restSampleIntervalS > 0)) throw bad('restSampleInterval', 'must be positive');
-  if (!(initialRestS >= restSampleIntervalS)) throw bad('initialRest', 'must last at least one rest sampling interval');
+  const { minSampleIntervalS } = potentiostatBounds(instrument);
+  const sampleIntervalS = intervalAt('sampleInterval', input.sampleInterval ?? '1 s', minSampleIntervalS, instrument.id);
+  const restSampleIntervalS = intervalAt('restSampleInterval', input.restSampleInterval ?? '10 s', minSampleIntervalS, instrument.id);
+  const initialRestS = durationAt('initialRest', input.initialRest ?? '10 min');
+  if (sampleIntervalS > pulseS) throw badParameter('sampleInterval', 'must be no longer than the pulse');
+  if (!(initialRestS >= restSampleIntervalS)) throw badParameter('initialRest', 'must last at least one rest sampling interval');
+  const longestRestS = rest.kind === 'fixed' ? rest.durationS : rest.maxDurationS;
+  checkSamplesPerStep('sampleInterval', sampleIntervalS, pulseS, 'a pulse');
+  checkSamplesPerStep('restSampleInterval', restSampleIntervalS, Math.max(longestRestS, initialRestS), 'a rest');
+  if (input.pulses !== undefined) {
+    checkRunDuration('pulses', initialRestS + input.pulses * (pulseS + longestRestS), `${input.pulses} pulses with their rests`);
+  }
   const plan: GittPlan = {
     instrument: instrument.id,
     currentA,
@@ -128,7 +127,7 @@ async function runGitt(ctx: RunContext, plan: GittPlan): Promise<{ reason: strin
 
   await ctx.checkpoint();
   ctx.progress(GITT_PHASES.initialRest, 0, total, total === null ? null : plan.initialRestS + (eta(total, 0) ?? 0), `open-circuit rest ${formatQuantity(plan.initialRestS, 's')} before the first pulse`);
-  await restStep(ctx, recorder, { kind: 'fixed', durationS: plan.initialRestS }, plan.restSampleIntervalS);
+  await restStep(ctx, recorder, { kind: 'fixed', durationS: plan.initialRestS }, plan.restSampleIntervalS, 'initial rest');
 
   for (let k = 1; total === null || k <= total; k++) {
     await ctx.checkpoint();
@@ -140,23 +139,30 @@ async function runGitt(ctx: RunContext, plan: GittPlan): Promise<{ reason: strin
       `pulse ${k}${total ? ` of ${total}` : ''}: ${formatQuantity(plan.currentA, 'A')} for ${formatQuantity(plan.pulseS, 's')}`,
     );
     const step = pulseStep(plan);
-    const record = recorder.dcSamples(step, ctx.clock.nowNs());
     let lastV = Number.NaN;
-    const outcome = await pstat.runStep(
-      step,
-      (s) => {
-        record(s);
-        if (s.potentialV !== undefined) lastV = s.potentialV;
-      },
-      ctx.signal,
-    );
-    const cutDuringPulse = outcome.ending === 'cut-off' || beyondCutoff(plan, lastV);
+    const pulse = await ctx.step(`pulse ${k}`, (signal) => {
+      const record = recorder.dcSamples(step, ctx.clock.nowNs());
+      return pstat.runStep(
+        step,
+        (s) => {
+          record(s);
+          if (s.potentialV !== undefined) lastV = s.potentialV;
+        },
+        signal,
+      );
+    });
+    if (!pulse.completed) {
+      // The charge an interrupted pulse passed is no pulse of length tau: it is marked invalid, its rest follows.
+      const why = pulse.interruptions.map((i) => `${i.condition}: ${i.reason}`).join('; ');
+      ctx.progress(GITT_PHASES.pulseInterrupted, k, total, null, `pulse ${k} interrupted (${why}): marked invalid, its rest follows`);
+    }
+    const cutDuringPulse = pulse.completed && (pulse.value.ending === 'cut-off' || beyondCutoff(plan, lastV));
 
     // The rest always follows, also after a cut-off: Es of the last pulse needs it.
     await ctx.checkpoint();
     ctx.progress(GITT_PHASES.rest, k, total, eta(total === null ? 0 : total - k, 1), `rest after pulse ${k}`);
     const restStartS = nsToS(ctx.clock.nowNs());
-    await restStep(ctx, recorder, plan.rest, plan.restSampleIntervalS);
+    await restStep(ctx, recorder, plan.rest, plan.restSampleIntervalS, `rest after pulse ${k}`);
     restDurationsS.push(nsToS(ctx.clock.nowNs()) - restStartS);
     if (cutDuringPulse) {
       ctx.progress('done', k, total, 0, `voltage cut-off reached in pulse ${k}`);
@@ -167,45 +173,71 @@ async function runGitt(ctx: RunContext, plan: GittPlan): Promise<{ reason: strin
   return { reason: 'completed' };
 }
 
-/** An open-circuit rest: fixed, or until |dV/dt| over the window falls below the threshold. */
-async function restStep(ctx: RunContext, recorder: PotentiostatRecorder, rest: GittRest, intervalS: number): Promise<void> {
+/**
+ * An open-circuit rest: fixed, or until |dV/dt| over the window falls below
+ * the threshold. A pause request stops it within one sample (the cell stays
+ * at open circuit) and it goes on after resume with its criterion; an
+ * interruption (a lost link) the same once the run has resumed. Its length
+ * counts the time measured, pauses and suspensions left out; the relaxation
+ * criterion works on lab time since the rest began.
+ */
+async function restStep(ctx: RunContext, recorder: PotentiostatRecorder, rest: GittRest, intervalS: number, label: string): Promise<void> {
   const pstat = recorder.instrument;
-  const step: PotentiostatStep = { kind: 'ocp', durationS: rest.kind === 'fixed' ? rest.durationS : rest.maxDurationS, intervalS };
-  const emit = recorder.dcSamples(step, ctx.clock.nowNs());
-  if (rest.kind === 'fixed') {
-    await pstat.runStep(step, emit, ctx.signal);
-    return;
-  }
-  const relaxed = new AbortController();
-  const onRunAbort = () => relaxed.abort(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', onRunAbort, { once: true });
+  const maxS = rest.kind === 'fixed' ? rest.durationS : rest.maxDurationS;
+  const restStartNs = ctx.clock.nowNs();
   const times: number[] = [];
   const volts: number[] = [];
-  try {
-    await pstat.runStep(
-      step,
-      (s: PotentiostatSample) => {
-        emit(s);
-        if (s.potentialV === undefined) return;
-        times.push(s.elapsedS);
-        volts.push(s.potentialV);
-        while (times.length > 0 && times[0]! < s.elapsedS - rest.windowS) {
-          times.shift();
-          volts.shift();
-        }
-        if (s.elapsedS >= rest.minDurationS && times.length >= 3 && !relaxed.signal.aborted) {
-          // Relaxed only when |dV/dt| is below the threshold with about 95% confidence: a slope
-          // estimate dominated by noise would otherwise cross the threshold by chance and end
-          // the rest early (and bias Es); such a rest runs to its maximum instead.
-          const fit = linearRegression(times, volts);
-          if (Math.abs(fit.slope) + 2 * fit.slopeStderr < rest.maxDvdtVPerS) relaxed.abort('relaxed');
+  let restedS = 0;
+  let relaxed = false;
+  while (!relaxed && maxS - restedS >= intervalS) {
+    const step: PotentiostatStep = { kind: 'ocp', durationS: maxS - restedS, intervalS };
+    const partStartNs = ctx.clock.nowNs();
+    const offsetS = Number(partStartNs - restStartNs) / 1e9;
+    const restedBeforeS = restedS;
+    let lastElapsedS = 0;
+    const part = await ctx.step(
+      label,
+      async (signal) => {
+        const local = new AbortController();
+        const forward = () => local.abort(signal.reason);
+        signal.addEventListener('abort', forward, { once: true });
+        const emit = recorder.dcSamples(step, partStartNs);
+        try {
+          await pstat.runStep(
+            step,
+            (s: PotentiostatSample) => {
+              emit(s);
+              lastElapsedS = s.elapsedS;
+              if (rest.kind === 'fixed' || s.potentialV === undefined || relaxed) return;
+              const t = offsetS + s.elapsedS;
+              times.push(t);
+              volts.push(s.potentialV);
+              while (times.length > 0 && times[0]! < t - rest.windowS) {
+                times.shift();
+                volts.shift();
+              }
+              if (restedBeforeS + s.elapsedS >= rest.minDurationS && times.length >= 3) {
+                // Relaxed only when |dV/dt| is below the threshold with about 95% confidence: a slope
+                // estimate dominated by noise would otherwise cross the threshold by chance and end
+                // the rest early (and bias Es); such a rest runs to its maximum instead.
+                const fit = linearRegression(times, volts);
+                if (Math.abs(fit.slope) + 2 * fit.slopeStderr < rest.maxDvdtVPerS) {
+                  relaxed = true;
+                  local.abort('relaxed');
+                }
+              }
+            },
+            local.signal,
+          );
+        } finally {
+          signal.removeEventListener('abort', forward);
         }
       },
-      relaxed.signal,
+      { pausable: true },
     );
-  } finally {
-    ctx.signal.removeEventListener('abort', onRunAbort);
+    if (part.completed) return;
+    restedS += lastElapsedS;
+    // A pause waits here for the resume; after an interruption the run has resumed already.
+    if (part.paused) await ctx.checkpoint();
   }
-  // Ending the rest early on relaxation is success; an abort of the run is not.
-  if (ctx.signal.aborted) await ctx.checkpoint();
 }

@@ -4,13 +4,14 @@ import type { ExternalDelivery, ExternalHolds } from '../../ingest/external-hold
 import type { PotentiostatInstrument } from '../../kinds/potentiostat/instrument.js';
 import { PotentiostatRecorder } from '../../kinds/potentiostat/streams.js';
 import type { TemperatureInstrument } from '../../kinds/temperature/instrument.js';
-import { planEisSweep, potentiostat, runEisSweep, type EisSweepOutcome } from '../eis/eis-protocol.js';
+import { eisSweepAttempt, planEisSweep, potentiostat, sweepDurationLowerBoundS, type EisSweepOutcome } from '../eis/eis-protocol.js';
+import { PROTOCOL_BOUNDS } from '../defaults.js';
 import type { InstrumentLookup, PreparedProtocol, ProtocolDefinition, RunContext } from '../protocol.js';
-import { badParameter, positiveAt } from '../temperature/parameter-reader.js';
+import { badParameter, checkRunDuration, checkSamplesPerStep, durationAt, lengthAt } from '../temperature/parameter-reader.js';
 import { temperatureStats } from '../temperature/settling.js';
-import { measureUnderSuspender, type SuspendedMeasurement } from '../temperature/suspender.js';
+import { measureSettled, type SettledMeasurement } from '../temperature/settled-measurement.js';
 import { planTemperatureProgram } from '../temperature/temperature-plan.js';
-import { settleAt, type StepPosition } from '../temperature/temperature-steps.js';
+import { settleStep, type StepPosition } from '../temperature/temperature-steps.js';
 import { VtSeriesParametersSchema, type VtSeriesParametersInput, type VtSeriesPlan, type VtStepResult } from './vt-parameters.js';
 
 /** Phases of the hold for an external acquisition, published as progress documents. */
@@ -43,7 +44,7 @@ export function createVtSeriesProtocol(deps: { holds: ExternalHolds }): Protocol
 }
 
 
-/** The temperature program, the sweep and the hold in SI units, checked against every instrument's limits. */
+/** The temperature program, the sweep and the hold in SI units, checked against every instrument's limits and the bounds of every protocol. */
 export function planVtSeries(input: VtSeriesParametersInput, lab: InstrumentLookup): VtSeriesPlan {
   const program = planTemperatureProgram(input, lab);
   if (!input.eis && !input.external) throw badParameter('eis', 'give eis, external or both: something must be measured at each temperature');
@@ -55,12 +56,17 @@ export function planVtSeries(input: VtSeriesParametersInput, lab: InstrumentLook
       throw badParameter('eis/sample', `the conductivity needs the pellet's thicknessCm and areaCm2 (in the lab file's sample of ${id}, or here)`);
     }
   }
-  const length = (path: string, v: number | string | undefined) => (v === undefined ? null : positiveAt(path, v, 'length') * 100);
+  const length = (path: string, v: number | string | undefined) => (v === undefined ? null : lengthAt(path, v, PROTOCOL_BOUNDS.maxNmrLengthM) * 100);
+  const external = input.external ? { kinds: input.external.kinds, maxWaitS: durationAt('external/maxWait', input.external.maxWait ?? '4 h') } : null;
+  if (external) checkSamplesPerStep('poll', program.pollS, external.maxWaitS, 'a hold for external data');
+  // Each temperature: settling (at most its timeout), then the sweep and the hold.
+  const perTemperatureS = program.settle.timeoutS + (eis ? eis.restS + sweepDurationLowerBoundS(eis) : 0) + (external?.maxWaitS ?? 0);
+  checkRunDuration(input.temperatures ? 'temperatures' : 'range', program.temperaturesK.length * perTemperatureS, `${program.temperaturesK.length} temperatures`);
   return {
     kind: 'vt-series',
     program,
     eis,
-    external: input.external ? { kinds: input.external.kinds, maxWaitS: positiveAt('external/maxWait', input.external.maxWait ?? '4 h', 'time') } : null,
+    external,
     nmr: {
       jumpDistanceCm: length('nmr/jumpDistance', input.nmr?.jumpDistance),
       dimension: input.nmr?.dimension ?? null,
@@ -78,13 +84,19 @@ async function runVtSeries(ctx: RunContext, plan: VtSeriesPlan, holds: ExternalH
     const setpointK = temperatures[k - 1]!;
     // The only pause point: a pause puts the controller to its safe setpoint, so a step starts over with its ramp.
     await ctx.checkpoint();
-    const settled = await settleAt(ctx, controller, plan.program, setpointK, position);
-    const measured = await measureUnderSuspender(ctx, controller, plan.program, settled, position, async (signal): Promise<StepMeasurement> => {
-      const eis = recorder ? await runEisSweep(ctx, recorder, plan.eis!, k, temperatures.length, signal) : null;
-      const external = plan.external ? await holdForExternal(ctx, holds, plan.external, setpointK, position, signal) : null;
-      return { eis, external };
-    });
-    recordStep(ctx, plan, position, measured);
+    // A controller that comes back from a lost link is at its safe setpoint: the step's own goes out again first.
+    const restoreSetpoint = ctx.onReconnect(controller.id, () => controller.goTo(setpointK, plan.program.rampKPerMin));
+    try {
+      const settled = await settleStep(ctx, controller, plan.program, setpointK, position);
+      const measured = await measureSettled(ctx, controller, plan.program, settled, async (signal, attempt): Promise<StepMeasurement> => {
+        const eis = recorder ? await eisSweepAttempt(ctx, recorder, plan.eis!, { sweepIndex: k, of: temperatures.length, attempt }, signal) : null;
+        const external = plan.external ? await holdForExternal(ctx, holds, plan.external, setpointK, position, signal) : null;
+        return { eis, external };
+      });
+      recordStep(ctx, plan, position, measured);
+    } finally {
+      restoreSetpoint();
+    }
   }
   ctx.progress('done', temperatures.length, temperatures.length, 0, `${temperatures.length} temperatures done`);
   return { reason: 'completed' };
@@ -131,7 +143,7 @@ async function holdForExternal(
 }
 
 /** The settled temperature with its spread (a `vt-step` fit document), and what was measured. */
-function recordStep(ctx: RunContext, plan: VtSeriesPlan, position: StepPosition, measured: SuspendedMeasurement<StepMeasurement>): void {
+function recordStep(ctx: RunContext, plan: VtSeriesPlan, position: StepPosition, measured: SettledMeasurement<StepMeasurement>): void {
   const { settled, result } = measured;
   const stats = temperatureStats([...settled.holdSamplesK, ...measured.duringK]);
   const warnings: string[] = [];
@@ -144,7 +156,7 @@ function recordStep(ctx: RunContext, plan: VtSeriesPlan, position: StepPosition,
     warnings,
     settling: { triggerK: settled.triggerK, atS: nsToS(settled.triggeredNs), rateKPerS: settled.rateKPerS, waitedS: settled.waitedS, hold: settled.hold },
     attempts: measured.attempts,
-    suspensions: measured.suspensions.map((s) => ({ trippedAtS: nsToS(s.trippedNs), trippedK: s.trippedK, resumedAtS: nsToS(s.resumedNs) })),
+    suspensions: measured.trips.map((t) => ({ trippedAtS: nsToS(t.trippedNs), trippedK: t.trippedK, reason: t.reason, resumedAtS: t.resumedNs === null ? null : nsToS(t.resumedNs) })),
     eis: result?.eis ?? null,
     external: result?.external ?? null,
   };
