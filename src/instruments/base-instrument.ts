@@ -175,7 +175,7 @@ export abstract class BaseInstrument<C extends InstrumentConfig, D> implements I
 
   private setState(state: ConnectionState, reason: string): void {
     if (this.changes.closed) return;
-    if (state !== this.state) this.logger[state === 'connected' ? 'info' : 'warn']({ instrument: this.id, connection: state, reason }, `${this.id}: ${state}`);
+    if (state !== this.state) this.logger[state === 'connected' || this.closed ? 'info' : 'warn']({ instrument: this.id, connection: state, reason }, `${this.id}: ${state}`);
     this.changes.next({ state, reason, atMs: Date.now() });
   }
 
