@@ -7,6 +7,7 @@ const benches: Array<[string, () => Promise<{ main(): Promise<void> }>]> = [
   ['store: events through the stream into SQLite vs raw batched inserts, and bytes per spectrum', () => import('./store.js')],
   ['eis: circuit fits and DRT', () => import('./eis.js')],
   ['startup: CLI start-up against bare node', () => import('./startup.js')],
+  ['ndp: NDP spectra reduced per second vs a plain pass over the counts', () => import('./ndp.js')],
 ];
 
 const only = process.argv.slice(2);

@@ -8,8 +8,9 @@ import { OperandoError } from '../core/errors.js';
  * - `IMPORT_BAD_VALUE`: a cell that should be a number is not, or a frequency is not positive
  * - `IMPORT_MISSING_COLUMN`: a needed column is missing
  * - `IMPORT_EMPTY`: no data rows
+ * - `IMPORT_TOO_LARGE`: a file beyond the import bounds (spectrum files: `src/io/spectrum/defaults.ts`), refused before it is read or allocated
  */
-export const IMPORT_ERROR_CODES = ['IMPORT_READ', 'IMPORT_FORMAT', 'IMPORT_BAD_VALUE', 'IMPORT_MISSING_COLUMN', 'IMPORT_EMPTY'] as const;
+export const IMPORT_ERROR_CODES = ['IMPORT_READ', 'IMPORT_FORMAT', 'IMPORT_BAD_VALUE', 'IMPORT_MISSING_COLUMN', 'IMPORT_EMPTY', 'IMPORT_TOO_LARGE'] as const;
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number];
 
 export class ImportError extends OperandoError<ImportErrorCode> {}
