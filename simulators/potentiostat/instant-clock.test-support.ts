@@ -6,11 +6,13 @@ import { msToNs, type Clock } from '../../src/core/clock.js';
  * (one simulated device), which is how the simulator uses its clock.
  */
 export class InstantClock implements Clock {
-  /** Lab seconds per real second: "very many" (drivers bound their waits below by real timeouts). */
-  readonly scale = 1e9;
   private now: number;
 
-  constructor(startMs = Date.UTC(2025, 0, 1)) {
+  /** `scale`: lab seconds per real second; by default "very many" (drivers bound their waits below by real timeouts). */
+  constructor(
+    startMs = Date.UTC(2025, 0, 1),
+    readonly scale = 1e9,
+  ) {
     this.now = startMs;
   }
 

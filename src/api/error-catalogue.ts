@@ -1,3 +1,4 @@
+import { DP5_ERROR_CODES, Dp5Error } from '../../drivers/mca/amptek-dp5/errors.js';
 import { METHODSCRIPT_ERROR_CODES, MethodScriptError } from '../../drivers/potentiostat/methodscript/errors.js';
 import { MODBUS_FRAME_ERROR_CODES, ModbusFrameError } from '../../drivers/temperature/eurotherm/modbus-rtu-framing.js';
 import { TEMPERATURE_ERROR_CODES, TemperatureError } from '../../drivers/temperature/errors.js';
@@ -12,6 +13,7 @@ import { ENGINE_ERROR_CODES, EngineError } from '../engine/errors.js';
 import { INGEST_ERROR_CODES, IngestError } from '../ingest/errors.js';
 import { INSTRUMENT_ERROR_CODES, InstrumentError } from '../instruments/instrument-error.js';
 import { LIMIT_ERROR_CODES, LimitError } from '../instruments/limits.js';
+import { MCA_ERROR_CODES, McaError } from '../kinds/mca/errors.js';
 import { SIMULATOR_SETTINGS_ERROR_CODES, SimulatorSettingsError } from '../kinds/simulator-models.js';
 import { IMPORT_ERROR_CODES, ImportError } from '../io/errors.js';
 import { TEMPERATURE_PROGRAM_ERROR_CODES, TemperatureProgramError } from '../protocols/temperature/errors.js';
@@ -59,6 +61,8 @@ export const ERROR_CLASSES = [
   { name: 'AnalysisError', type: AnalysisError, codes: ANALYSIS_ERROR_CODES },
   { name: 'CellModelError', type: CellModelError, codes: CELL_MODEL_ERROR_CODES },
   { name: 'SimulatorSettingsError', type: SimulatorSettingsError, codes: SIMULATOR_SETTINGS_ERROR_CODES },
+  { name: 'Dp5Error', type: Dp5Error, codes: DP5_ERROR_CODES },
+  { name: 'McaError', type: McaError, codes: MCA_ERROR_CODES },
 ] as const satisfies ReadonlyArray<{ name: string; type: new (message: string, code: never) => OperandoError; codes: readonly string[] }>;
 
 type CatalogueCode = ApiErrorCode | (typeof ERROR_CLASSES)[number]['codes'][number];
@@ -114,6 +118,7 @@ export const HTTP_STATUS: Readonly<Record<CatalogueCode, number>> = {
   IMPORT_BAD_VALUE: 400,
   IMPORT_MISSING_COLUMN: 400,
   IMPORT_EMPTY: 400,
+  IMPORT_TOO_LARGE: 413,
   INGEST_FORMAT: 400,
   INGEST_VALUE: 400,
   INGEST_UNKNOWN_RUN: 404,
@@ -184,6 +189,25 @@ export const HTTP_STATUS: Readonly<Record<CatalogueCode, number>> = {
   BAD_LINK: 400,
   BAD_PORT: 400,
   BAD_SEED: 400,
+  // The Amptek DP5 protocol: garbled packets and the device's refusals (ACK codes); busy is a 503 like BUSY
+  GARBAGE_SKIPPED: 502,
+  BAD_CHECKSUM: 502,
+  PACKET_TOO_LONG: 502,
+  BAD_PACKET: 502,
+  ECHO_MISMATCH: 502,
+  ACK_SYNC_ERROR: 502,
+  ACK_PID_ERROR: 502,
+  ACK_LENGTH_ERROR: 502,
+  ACK_CHECKSUM_ERROR: 502,
+  ACK_BAD_PARAMETER: 502,
+  ACK_UNRECOGNISED_COMMAND: 502,
+  ACK_BUSY: 503,
+  ACK_ERROR: 502,
+  BAD_CONFIGURATION: 400,
+  // MCA acquisitions
+  BAD_ACQUISITION: 400,
+  ACQUISITION_STALLED: 504,
+  CHANNEL_MISMATCH: 502,
 };
 
 /** The status of a code, or undefined for a code outside the catalogue. */

@@ -22,7 +22,7 @@ function problem(text: string, env: NodeJS.ProcessEnv = {}): ConfigError {
 describe('lab configuration', () => {
   it('loads the default simulated lab with defaults applied and paths resolved', async () => {
     const { config, tokens } = await loadLabConfig(simulatedLab);
-    expect(config.instruments.map((i) => i.id)).toEqual(['pstat1', 'pstat2', 'furnace1']);
+    expect(config.instruments.map((i) => i.id)).toEqual(['pstat1', 'pstat2', 'furnace1', 'pstat3', 'mca1']);
     expect(config.store.path).toMatch(/\/data\/simulated-lab\.db$/);
     expect([...tokens.values()].map((t) => t.role).sort()).toEqual(['operator', 'viewer']);
   });

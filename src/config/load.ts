@@ -85,7 +85,8 @@ function firstProblem(schema: TSchema, value: unknown, at: string): { path: stri
   const sub = error.schema;
   if (sub[Kind] === 'Union' && Array.isArray(sub.anyOf)) {
     const kind = (error.value as { kind?: unknown } | null)?.kind;
-    const member = (sub.anyOf as TSchema[]).find((m) => m.properties?.kind?.const === kind);
+    // A value without a kind (a string for a union of literals) matches no member: a literal has no `kind` either.
+    const member = kind === undefined ? undefined : (sub.anyOf as TSchema[]).find((m) => m.properties?.kind?.const === kind);
     if (member) return firstProblem(member, error.value, errorPath);
     const kinds = (sub.anyOf as TSchema[]).map((m) => m.properties?.kind?.const).filter((k) => k !== undefined);
     if (kinds.length > 0) return { path: `${errorPath}/kind`, message: `must be one of ${kinds.map((k) => JSON.stringify(k)).join(', ')}` };
@@ -111,6 +112,16 @@ function semanticProblem(config: LabConfig): { path: string; message: string } |
   for (const [i, sim] of config.simulators.entries()) {
     if (sim.link === 'pty' && (sim.port !== undefined || sim.host !== undefined)) {
       return { path: `/simulators/${i}/${sim.port !== undefined ? 'port' : 'host'}`, message: 'a port or host is for a tcp link: a pty link makes its own pseudo-terminal' };
+    }
+    const own = kindOf(sim).simulatorConfigProblem?.(sim);
+    if (own) return { path: `/simulators/${i}${own.path}`, message: own.message };
+    const sample = 'sample' in sim ? sim.sample : undefined;
+    if (sample !== undefined) {
+      const cell = config.simulators.find((s) => s.id === sample);
+      if (!cell) return { path: `/simulators/${i}/sample`, message: `no simulator with id "${sample}" in /simulators` };
+      if (!kindOf(cell).simulatorHasLiDeposit?.(cell)) {
+        return { path: `/simulators/${i}/sample`, message: `simulator "${sample}" (${cell.kind}) has no Li plating cell to profile: name a potentiostat simulator with cell: Li-on-Cu` };
+      }
     }
     const inside = 'inside' in sim ? sim.inside : undefined;
     if (inside === undefined) continue;

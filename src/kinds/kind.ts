@@ -4,6 +4,7 @@ import type { SampleConfig } from '../config/sample.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Instrument } from '../instruments/instrument.js';
+import type { LiDepositState } from '../../simulators/potentiostat/cell/li-plating-cell.js';
 
 /**
  * An instrument kind (potentiostat, temperature controller, next the MCA)
@@ -31,6 +32,10 @@ export interface InstrumentKind<Config extends KindConfig = KindConfig, SimConfi
   configProblem(config: Config): ConfigProblem | null;
   /** Why an instrument of this configuration cannot talk to that simulator of the kind (`sim://`), or null. */
   simulatorMismatch(config: Config, simulator: SimConfig): string | null;
+  /** What a simulator entry's schema cannot say (a preset that needs a `sample`): a problem at a path inside the entry, or null. Absent: nothing. */
+  simulatorConfigProblem?(config: SimConfig): ConfigProblem | null;
+  /** Whether its simulator of this configuration holds a Li plating cell, which an NDP simulator can profile (an MCA simulator's `sample`). Absent: never. */
+  simulatorHasLiDeposit?(config: SimConfig): boolean;
   /**
    * Opens the driver on `url` and wraps it in the kind's instrument (limits,
    * safe state). Identification is the caller's (`instrument.connect()`).
@@ -118,5 +123,16 @@ export interface RunningSimulator {
   placeInside?(host: ThermalHost): () => void;
   /** The specimen as the simulator knows it, for what a lab file's sample leaves out. */
   readonly sample?: SampleConfig;
+  /** The Li on a simulated cell's working electrode now, for an NDP simulator that profiles it (a Li plating cell). */
+  readonly liDeposit?: () => LiDepositState;
+  /** Makes this simulated NDP detector see the Li `deposit` reports from now on (an MCA simulator's `sample`); returns the undo. */
+  profileLiOf?(deposit: () => LiDepositState): () => void;
+  /**
+   * A simulated detector's channel-to-energy calibration, agreed with the
+   * instrument that reads it, which records it with every spectrum: the
+   * instrument's own (lab-file `energyCalibrationKeV` at its `channels`) is
+   * taken when it has one, else the simulator's. Returns the one both use.
+   */
+  agreeEnergyCalibration?(channels: number, instrumentKeV: readonly [number, number, number] | null): readonly [number, number, number];
   close(): Promise<void>;
 }

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { InstrumentKind, KindConfig } from './kind.js';
+import { mcaKind } from './mca/index.js';
 import { potentiostatKind } from './potentiostat/index.js';
 import { temperatureKind } from './temperature/index.js';
 
 /** Every instrument kind of the service: adding a kind is its folder plus one entry here. */
-export const KINDS = [potentiostatKind, temperatureKind] as const;
+export const KINDS = [potentiostatKind, temperatureKind, mcaKind] as const;
 
 type Kinds = (typeof KINDS)[number];
 

@@ -7,8 +7,10 @@ import { kindOf } from '../kinds/registry.js';
 /**
  * Starts the lab file's simulators through their kinds' factories, then
  * places each simulator that sits `inside` another (a pellet in a furnace)
- * into that host's plant. Returns them in file order and the undo of the
- * placements; on a failure, what was started is closed.
+ * into that host's plant, and points each NDP detector at the Li of its
+ * `sample` (the plating cell of a potentiostat simulator). Returns them in
+ * file order and the undo of the placements; on a failure, what was started
+ * is closed.
  */
 export async function startSimulators(configs: readonly SimulatorConfig[], deps: { clock: Clock; logger: Logger }): Promise<{ simulators: RunningSimulator[]; unplace: () => void }> {
   const simulators: RunningSimulator[] = [];
@@ -22,6 +24,14 @@ export async function startSimulators(configs: readonly SimulatorConfig[], deps:
       const host = simulators.find((s) => s.id === inside)?.thermalHost;
       if (!host || !guest.placeInside) throw new Error(`simulator ${config.id} cannot sit inside ${inside}`);
       undo.push(guest.placeInside(host));
+    }
+    for (const config of configs) {
+      const sample = 'sample' in config ? config.sample : undefined;
+      if (sample === undefined) continue;
+      const detector = simulators.find((s) => s.id === config.id)!;
+      const deposit = simulators.find((s) => s.id === sample)?.liDeposit;
+      if (!deposit || !detector.profileLiOf) throw new Error(`simulator ${config.id} cannot profile the Li of ${sample}`);
+      undo.push(detector.profileLiOf(deposit));
     }
   } catch (e) {
     for (const u of undo) u();

@@ -20,6 +20,16 @@ export interface TcpEndpoint {
 
 export type Endpoint = SerialEndpoint | TcpEndpoint;
 
+/** `udp://host:port`: a datagram link (one packet per datagram), e.g. the Amptek DP5's Ethernet port. */
+export interface UdpEndpoint {
+  readonly kind: 'udp';
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Every link a transport opens: the byte streams of `parseTransportUrl` and UDP datagrams. */
+export type LinkEndpoint = Endpoint | UdpEndpoint;
+
 const PARITIES: readonly Parity[] = ['none', 'even', 'odd', 'mark', 'space'];
 const DATA_BITS = [5, 6, 7, 8] as const;
 const STOP_BITS = [1, 1.5, 2] as const;
@@ -40,6 +50,26 @@ export function parseTransportUrl(url: string): Endpoint {
   if (parsed.protocol === 'serial:') return parseSerial(url, parsed);
   if (parsed.protocol === 'tcp:') return parseTcp(url, parsed);
   throw badUrl(url, `unknown scheme "${parsed.protocol}" (byte transports: serial://, tcp://)`);
+}
+
+/**
+ * Any link URL `createTransport` opens: `serial://` and `tcp://` as
+ * `parseTransportUrl` reads them, and `udp://host:port`. Kept apart from
+ * `parseTransportUrl`, whose callers (Modbus URLs) want byte streams only.
+ */
+export function parseLinkUrl(url: string): LinkEndpoint {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (e) {
+    throw badUrl(url, 'not a URL', e);
+  }
+  if (parsed.protocol === 'udp:') {
+    const { host, port } = hostAndPort(url, parsed, 'UDP');
+    return { kind: 'udp', host, port };
+  }
+  if (parsed.protocol === 'serial:' || parsed.protocol === 'tcp:') return parseTransportUrl(url);
+  throw badUrl(url, `unknown scheme "${parsed.protocol}" (links: serial://, tcp://, udp://)`);
 }
 
 function parseSerial(url: string, parsed: URL): SerialEndpoint {
@@ -68,15 +98,20 @@ function parseSerial(url: string, parsed: URL): SerialEndpoint {
 }
 
 function parseTcp(url: string, parsed: URL): TcpEndpoint {
+  return { kind: 'tcp', ...hostAndPort(url, parsed, 'TCP') };
+}
+
+/** The host and port of a network URL without a path or parameters (`tcp://`, `udp://`). */
+function hostAndPort(url: string, parsed: URL, what: 'TCP' | 'UDP'): { host: string; port: number } {
   checkKnown(url, parsed.searchParams, []);
   if (parsed.hostname === '') throw badUrl(url, 'no host');
   if (parsed.port === '') throw badUrl(url, 'no port');
-  if (parsed.pathname !== '' && parsed.pathname !== '/') throw badUrl(url, 'a TCP URL has no path');
-  // WHATWG URL keeps the brackets of an IPv6 literal; net.connect wants it bare.
+  if (parsed.pathname !== '' && parsed.pathname !== '/') throw badUrl(url, `a ${what} URL has no path`);
+  // WHATWG URL keeps the brackets of an IPv6 literal; net.connect and dgram want it bare.
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = positiveInteger(url, 'port', parsed.port);
   if (port > 65535) throw badUrl(url, `port ${port} is out of range`);
-  return { kind: 'tcp', host, port };
+  return { host, port };
 }
 
 function checkKnown(url: string, params: URLSearchParams, known: readonly string[]): void {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadLabConfig } from '../../src/config/load.js';
 import { startLab } from '../../src/lab/lab.js';
 import type { TemperatureInstrument } from '../../src/kinds/temperature/instrument.js';
+import { AmptekDp5 } from '../../drivers/mca/amptek-dp5/amptek-dp5.js';
 import { MethodScriptPotentiostat } from '../../drivers/potentiostat/methodscript/potentiostat.js';
 import { openTemperatureController } from '../../drivers/temperature/open-temperature-controller.js';
 import { ScaledClock } from '../../src/core/clock.js';
@@ -90,6 +91,23 @@ describe('standalone simulators reached by the project drivers at their URLs', (
     expect(simulation.snapshot().targetSetpointK).toBeCloseTo(310.15, 5);
   });
 
+  it.each([
+    ['tcp', /^tcp:\/\/127\.0\.0\.1:\d+$/],
+    ['pty', /^serial:\/\/\/.+\?baud=115200$/],
+  ] as const)('dp5 over %s: the DP5 driver identifies it and reads a spectrum, twice', async (link, url) => {
+    const started = await start('dp5', { link });
+    expect(started.url).toMatch(url);
+    for (const session of [1, 2]) {
+      const driver = await AmptekDp5.open(started.url);
+      try {
+        expect(await driver.identify(), `session ${session}`).toMatchObject({ model: 'DP5', serialNumber: 5_012_345 });
+        expect((await driver.spectrum({ withStatus: true })).counts.length).toBe(1024);
+      } finally {
+        await driver.close();
+      }
+    }
+  });
+
   it('listens on the port it is given, with the default preset', async () => {
     const port = await freePort();
     const started = await start('eurotherm', { link: 'tcp', port });
@@ -145,6 +163,7 @@ instruments:
       ['potentiostat', 'potentiostat'],
       ['eurotherm', 'temperature'],
       ['lakeshore336', 'temperature'],
+      ['dp5', 'mca'],
     ]);
   });
 });

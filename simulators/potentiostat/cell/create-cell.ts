@@ -1,5 +1,6 @@
 import { CellModelError } from './errors.js';
 import { InsertionCell } from './insertion-cell.js';
+import { LiPlatingCell } from './li-plating-cell.js';
 import type { OcvCurveParameters } from './ocv.js';
 import { PelletCell } from './pellet-cell.js';
 import {
@@ -8,6 +9,7 @@ import {
   type InsertionInputs,
   insertionDerivedKeys,
   insertionPresets,
+  liPlatingPresets,
   type PelletInputs,
   pelletDerivedKeys,
   pelletPresets,
@@ -18,6 +20,8 @@ import type {
   CellPresetName,
   InsertionCellParameters,
   InsertionPresetName,
+  LiPlatingCellParameters,
+  LiPlatingPresetName,
   PelletCellParameters,
   PelletPresetName,
 } from './types.js';
@@ -29,6 +33,7 @@ import type {
  */
 export function createCell(preset: InsertionPresetName, overrides?: Partial<InsertionCellParameters>): InsertionCell;
 export function createCell(preset: PelletPresetName, overrides?: Partial<PelletCellParameters>): PelletCell;
+export function createCell(preset: LiPlatingPresetName, overrides?: Partial<LiPlatingCellParameters>): LiPlatingCell;
 export function createCell(preset: CellPresetName, overrides?: Partial<CellParameters>): CellModel;
 export function createCell(preset: CellPresetName, overrides: Partial<CellParameters> = {}): CellModel {
   if (isInsertionPreset(preset)) {
@@ -41,6 +46,11 @@ export function createCell(preset: CellPresetName, overrides: Partial<CellParame
     validatePellet(inputs);
     return new PelletCell(Object.freeze(derivePelletParameters(inputs)));
   }
+  if (isLiPlatingPreset(preset)) {
+    const inputs = merge(liPlatingPresets[preset], overrides, []);
+    validateLiPlating(inputs);
+    return new LiPlatingCell(Object.freeze(inputs));
+  }
   throw new CellModelError(`no cell preset "${String(preset)}"`, 'CELL_PRESET_UNKNOWN', { preset });
 }
 
@@ -50,6 +60,10 @@ function isInsertionPreset(preset: string): preset is InsertionPresetName {
 
 function isPelletPreset(preset: string): preset is PelletPresetName {
   return Object.hasOwn(pelletPresets, preset);
+}
+
+function isLiPlatingPreset(preset: string): preset is LiPlatingPresetName {
+  return Object.hasOwn(liPlatingPresets, preset);
 }
 
 function merge<T extends { kind: string; preset: string }>(defaults: T, overrides: object, derivedKeys: readonly string[]): T {
@@ -146,4 +160,26 @@ function validatePellet(p: PelletInputs): void {
     referenceTemperatureK: 'positive',
     initialTemperatureK: 'positive',
   });
+}
+
+function validateLiPlating(p: LiPlatingCellParameters): void {
+  checkAll(p, {
+    areaCm2: 'positive',
+    exchangeCurrentDensityACm2: 'positive',
+    seriesResistanceOhm: 'positive',
+    doubleLayerCapacitanceFPerCm2: 'positive',
+    nucleationOverpotentialV: 'non-negative',
+    nucleationChargeMahPerCm2: 'positive',
+    bareCollectorRestV: 'positive',
+    collectorOxidationV: 'positive',
+    leakResistanceOhm: 'positive',
+    initialLiMahPerCm2: 'non-negative',
+    electrolyteLiPerCm3: 'non-negative',
+    referenceTemperatureK: 'positive',
+    initialTemperatureK: 'positive',
+  });
+  for (const name of ['sideReactionFraction', 'inactiveFractionPerCycle'] as const) {
+    if (!(p[name] >= 0 && p[name] < 1)) throw new CellModelError(`${name} must be in [0, 1), got ${p[name]}`, 'CELL_PARAMETER_INVALID', { [name]: p[name] });
+  }
+  check('depositRelativeDensity', p.depositRelativeDensity, 'cpe-exponent');
 }

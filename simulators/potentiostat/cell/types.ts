@@ -2,9 +2,10 @@ import type { OcvCurveParameters } from './ocv.js';
 
 export type InsertionPresetName = 'LixV2O5' | 'NMC532';
 export type PelletPresetName = 'LAGP-pellet';
-export type CellPresetName = InsertionPresetName | PelletPresetName;
+export type LiPlatingPresetName = 'Li-on-Cu';
+export type CellPresetName = InsertionPresetName | PelletPresetName | LiPlatingPresetName;
 
-export const cellPresetNames: readonly CellPresetName[] = ['LixV2O5', 'NMC532', 'LAGP-pellet'];
+export const cellPresetNames: readonly CellPresetName[] = ['LixV2O5', 'NMC532', 'LAGP-pellet', 'Li-on-Cu'];
 
 /** A simulated cell: pure computation, advanced in time by the potentiostat simulator. */
 export interface CellModel {
@@ -121,4 +122,42 @@ export interface PelletCellParameters {
   readonly initialTemperatureK: number;
 }
 
-export type CellParameters = InsertionCellParameters | PelletCellParameters;
+/**
+ * Li plated on and stripped from a bare current collector (Cu) against a Li
+ * counter electrode, in a liquid electrolyte: the cell of operando NDP.
+ */
+export interface LiPlatingCellParameters {
+  readonly kind: 'li-plating';
+  readonly preset: LiPlatingPresetName;
+  /** Electrode area, also the area NDP sees (cm2). */
+  readonly areaCm2: number;
+  /** Butler-Volmer exchange current density of Li/Li+ on the deposit (A/cm2). */
+  readonly exchangeCurrentDensityACm2: number;
+  /** Electrolyte and separator (ohm). */
+  readonly seriesResistanceOhm: number;
+  readonly doubleLayerCapacitanceFPerCm2: number;
+  /** Extra overpotential of the first Li nuclei on bare Cu (V, positive). */
+  readonly nucleationOverpotentialV: number;
+  /** Plated charge over which the nucleation overpotential fades (e-fold, mAh/cm2). */
+  readonly nucleationChargeMahPerCm2: number;
+  /** Open-circuit potential of bare Cu vs Li (V). */
+  readonly bareCollectorRestV: number;
+  /** Where the bare Cu itself oxidises (V vs Li): an anodic current without Li goes no higher. */
+  readonly collectorOxidationV: number;
+  /** Leak across the bare interface (ohm): how it drifts back to its rest potential. */
+  readonly leakResistanceOhm: number;
+  /** Share of the plating charge going into electrolyte reduction instead of Li (0..1). */
+  readonly sideReactionFraction: number;
+  /** Share of the Li plated in a cycle that is isolated ("dead") when stripping begins (0..1). */
+  readonly inactiveFractionPerCycle: number;
+  /** Density of the deposit relative to dense Li metal (porous below 1). */
+  readonly depositRelativeDensity: number;
+  /** Li on the collector before the first plating (mAh/cm2; 0: anode-free). */
+  readonly initialLiMahPerCm2: number;
+  /** Li in the electrolyte beyond the deposit (atoms/cm3; 1 M LiPF6 is 6.0e20). */
+  readonly electrolyteLiPerCm3: number;
+  readonly referenceTemperatureK: number;
+  readonly initialTemperatureK: number;
+}
+
+export type CellParameters = InsertionCellParameters | PelletCellParameters | LiPlatingCellParameters;

@@ -4,7 +4,7 @@ import { main } from '../main.js';
 
 describe('operando simulate: bad usage', () => {
   it.each([
-    [[], /name one simulator model \(potentiostat, eurotherm, lakeshore336\)/],
+    [[], /name one simulator model \(potentiostat, eurotherm, lakeshore336, dp5\)/],
     [['potentiostat', 'eurotherm'], /name one simulator model .*not 2/],
     [['thermocouple'], /unknown model "thermocouple": one of potentiostat, eurotherm, lakeshore336/],
     [['eurotherm', '--cell', 'NMC532'], /--cell does not apply to eurotherm, which takes --preset nmr-vt\|furnace/],

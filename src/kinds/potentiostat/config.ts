@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SampleSchema } from '../../config/sample.js';
+import { cellPresetNames } from '../../../simulators/potentiostat/cell/types.js';
 import { IdSchema, ReconnectSchema, SimulatorListenProperties } from '../common-config.js';
 
 /** Hard limits of a potentiostat channel, enforced by the service and inside the instrument. */
@@ -31,7 +32,7 @@ export const PotentiostatSimulatorSchema = Type.Object(
   {
     id: IdSchema,
     kind: Type.Literal('potentiostat'),
-    cell: Type.Union([Type.Literal('LixV2O5'), Type.Literal('NMC532'), Type.Literal('LAGP-pellet')]),
+    cell: Type.Union(cellPresetNames.map((name) => Type.Literal(name))),
     ...SimulatorListenProperties('pty'),
     noise: Type.Optional(Type.Object({ potentialV: Type.Number({ minimum: 0 }), currentA: Type.Number({ minimum: 0 }) }, { additionalProperties: false })),
     /** A temperature simulator whose plant sets the cell's temperature (a pellet in a furnace or NMR probe). */

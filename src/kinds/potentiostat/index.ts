@@ -1,3 +1,4 @@
+import { liPlatingPresets } from '../../../simulators/potentiostat/cell/presets.js';
 import { cellPresetNames } from '../../../simulators/potentiostat/cell/types.js';
 import type { InstrumentKind } from '../kind.js';
 import { PotentiostatInstrumentSchema, PotentiostatSimulatorSchema, type PotentiostatInstrumentConfig, type PotentiostatSimulatorConfig } from './config.js';
@@ -10,6 +11,7 @@ export const potentiostatKind: InstrumentKind<PotentiostatInstrumentConfig, Pote
   simulatorSchema: PotentiostatSimulatorSchema,
   configProblem: (config) => (config.limits.minV < config.limits.maxV ? null : { path: '/limits', message: 'minV must be below maxV' }),
   simulatorMismatch: () => null,
+  simulatorHasLiDeposit: (config) => Object.hasOwn(liPlatingPresets, config.cell),
   connect: async (config, deps) => (await import('./connect.js')).connectPotentiostat(config, deps),
   startSimulator: async (config, deps) => (await import('./simulator.js')).startPotentiostatSimulatorOf(config, deps),
   simulatorModels: {

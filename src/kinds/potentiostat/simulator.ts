@@ -1,6 +1,6 @@
 import type { SampleConfig } from '../../config/sample.js';
 import { startPotentiostatSimulator, type PotentiostatSimulator } from '../../../simulators/potentiostat/start-potentiostat-simulator.js';
-import type { CellParameters } from '../../../simulators/potentiostat/cell/index.js';
+import { LiPlatingCell, type CellParameters } from '../../../simulators/potentiostat/cell/index.js';
 import type { RunningSimulator, SimulatorDeps } from '../kind.js';
 import type { PotentiostatSimulatorConfig } from './config.js';
 
@@ -27,6 +27,7 @@ export async function startPotentiostatSimulatorOf(config: PotentiostatSimulator
     url: simulator.url,
     instance: simulator,
     sample: sampleOfCell(cell.parameters),
+    ...(cell instanceof LiPlatingCell && { liDeposit: () => cell.deposit() }),
     placeInside: (host) => {
       cell.setTemperatureK(host.temperatureK());
       const subscription = host.temperatureK$.subscribe((k) => cell.setTemperatureK(k));
@@ -48,6 +49,7 @@ export function potentiostatSimulatorOf(running: RunningSimulator): Potentiostat
  */
 function sampleOfCell(p: CellParameters): SampleConfig {
   if (p.kind === 'blocking-pellet') return { name: `${p.material} pellet (simulated)`, thicknessCm: p.thicknessCm, areaCm2: p.areaCm2 };
+  if (p.kind === 'li-plating') return { name: 'Li plated on Cu (simulated)', areaCm2: p.areaCm2 };
   return {
     name: `${p.hostFormula} (simulated)`,
     massG: p.massG,
