@@ -12,9 +12,11 @@
  * 2. Size: bytes on disk per 4096-channel spectrum event (uint32 counts, live
  *    and real time), for a sparse NDP-like spectrum and a dense noisy one,
  *    against the 16 KiB of the raw counts and the length of the same counts as
- *    JSON text.
+ *    JSON text; and spectra stored per second (batches of 50, committed),
+ *    against the raw counts appended to a plain file with an fsync per batch,
+ *    the least a durable store of them must do.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -125,8 +127,24 @@ function denseSpectrum(k: number): Uint32Array {
   });
 }
 
-/** File size growth per spectrum event (WAL checkpointed), for SPECTRA spectra. */
-async function bytesPerSpectrum(file: string, spectrum: (k: number) => Uint32Array): Promise<number> {
+/** Raw counts appended to a plain file, an fsync per batch of 50: spectra per second. */
+function rawAppends(file: string, spectrum: (k: number) => Uint32Array): number {
+  const spectra = Array.from({ length: SPECTRA }, (_, k) => spectrum(k));
+  const fd = openSync(file, 'w');
+  const start = performance.now();
+  try {
+    spectra.forEach((counts, k) => {
+      writeSync(fd, counts);
+      if ((k + 1) % 50 === 0) fsyncSync(fd);
+    });
+  } finally {
+    closeSync(fd);
+  }
+  return SPECTRA / ((performance.now() - start) / 1000);
+}
+
+/** File size growth per spectrum event (WAL checkpointed), and spectra stored per second, for SPECTRA spectra. */
+async function bytesPerSpectrum(file: string, spectrum: (k: number) => Uint32Array): Promise<{ bytes: number; perS: number }> {
   const keys = {
     counts: { dtype: 'array', shape: [CHANNELS], elementType: 'uint32', unit: 'counts', source: 'mca', nativeQuantity: 'DP5 spectrum', description: 'counts per channel' },
     live_time: scalar('s'),
@@ -138,6 +156,8 @@ async function bytesPerSpectrum(file: string, spectrum: (k: number) => Uint32Arr
   await store.close();
   const empty = statSync(file).size;
   const reopened = await openSqliteStore(file);
+  const spectra = Array.from({ length: SPECTRA }, (_, k) => spectrum(k));
+  const start = performance.now();
   for (let k = 0; k < SPECTRA; k += 50) {
     await reopened.append(
       Array.from({ length: 50 }, (_, j) => ({
@@ -147,14 +167,15 @@ async function bytesPerSpectrum(file: string, spectrum: (k: number) => Uint32Arr
         stream: stream.stream,
         seq: k + j + 1,
         timestampNs: T0_NS + BigInt(k + j) * 60_000_000_000n,
-        data: { counts: spectrum(k + j), live_time: 59.2, real_time: 60 },
+        data: { counts: spectra[k + j]!, live_time: 59.2, real_time: 60 },
         flags: 0,
       })),
     );
   }
+  const perS = SPECTRA / ((performance.now() - start) / 1000);
   // Closing checkpoints the WAL into the database file.
   await reopened.close();
-  return (statSync(file).size - empty) / SPECTRA;
+  return { bytes: (statSync(file).size - empty) / SPECTRA, perS };
 }
 
 export async function main(): Promise<void> {
@@ -189,9 +210,21 @@ export async function main(): Promise<void> {
       ['sparse (NDP-like: two peaks, zeros above)', sparseSpectrum],
       ['dense (noise in every channel)', denseSpectrum],
     ] as const) {
-      const bytes = await bytesPerSpectrum(path.join(dir, `spectra-${name.split(' ')[0]}.db`), spectrum);
+      const key = name.split(' ')[0]!;
+      const rounds = [];
+      const rawRates = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        rounds.push(await bytesPerSpectrum(path.join(dir, `spectra-${key}-${round}.db`), spectrum));
+        rawRates.push(rawAppends(path.join(dir, `spectra-${key}-${round}.raw`), spectrum));
+      }
+      const bytes = median(rounds.map((r) => r.bytes));
+      const perS = median(rounds.map((r) => r.perS));
+      const rawPerS = median(rawRates);
       const json = JSON.stringify(Array.from(spectrum(0))).length;
       console.log(`  ${name.padEnd(42)} ${Math.round(bytes).toLocaleString('en-US').padStart(7)} B   (raw counts ${raw.toLocaleString('en-US')} B: ${(bytes / raw).toFixed(2)}x; as JSON text ${json.toLocaleString('en-US')} B)`);
+      console.log(
+        `  ${''.padEnd(42)} ${Math.round(perS).toLocaleString('en-US').padStart(7)} spectra/s stored (raw counts to a file, fsync per 50: ${Math.round(rawPerS).toLocaleString('en-US')}/s; ratio ${(perS / rawPerS).toFixed(2)})`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,9 @@ describe('parseQuantity', () => {
     ['2 K/min', 'temperature-rate', 2 / 60],
     ['1.5e-3 A', 'current', 1.5e-3],
     [' 300 K ', 'temperature', 300],
+    ['1 mAh/cm2', 'areal-capacity', 3.6],
+    ['1000 /s', 'count-rate', 1000],
+    ['600 counts/min', 'count-rate', 10],
   ] as const)('%s in %s is %d SI', (text, dim, expected) => {
     expect(parseQuantity(text, dim)).toBeCloseTo(expected, 12);
   });

@@ -26,7 +26,9 @@ export type Dimension =
   | 'length'
   | 'area'
   | 'mass'
-  | 'capacity';
+  | 'capacity'
+  | 'areal-capacity'
+  | 'count-rate';
 
 const PREFIX: Record<string, number> = {
   f: 1e-15, p: 1e-12, n: 1e-9, u: 1e-6, 'µ': 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9,
@@ -47,6 +49,9 @@ const UNITS: Record<Dimension, { si: string; units: Record<string, number>; pref
   area: { si: 'cm2', units: { cm2: 1, mm2: 0.01, m2: 1e4 }, prefixable: [] },
   mass: { si: 'g', units: { g: 1 }, prefixable: ['g'] },
   capacity: { si: 'C', units: { C: 1, Ah: 3600 }, prefixable: ['C', 'Ah'] },
+  'areal-capacity': { si: 'C/cm2', units: { 'C/cm2': 1, 'Ah/cm2': 3600 }, prefixable: ['C/cm2', 'Ah/cm2'] },
+  // Counts per second of a detector or a beam monitor.
+  'count-rate': { si: '1/s', units: { '1/s': 1, '/s': 1, 'counts/s': 1, cps: 1, '/min': 1 / 60, 'counts/min': 1 / 60 }, prefixable: [] },
 };
 
 /**

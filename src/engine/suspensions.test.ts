@@ -6,7 +6,7 @@ import { InstrumentError } from '../instruments/instrument-error.js';
 import { RunSuspensions, StepInterrupted, type Suspender, type SuspenderState } from './suspensions.js';
 
 /** A condition the test trips and clears by hand. */
-function condition(name: string, options: Partial<Pick<Suspender, 'interrupts' | 'settleS' | 'maxSuspensionS' | 'instrument'>> = {}) {
+function condition(name: string, options: Partial<Pick<Suspender, 'interrupts' | 'settleS' | 'maxSuspensionS' | 'instrument' | 'scope'>> = {}) {
   const state = new BehaviorSubject<SuspenderState>({ tripped: false, reason: 'ok' });
   const suspender: Suspender = { name, state$: state, interrupts: true, settleS: 5, maxSuspensionS: 3600, ...options };
   return {
@@ -184,6 +184,60 @@ describe('RunSuspensions: conditions that suspend and resume a run', () => {
     band.fail(new Error('Modbus exception 2'));
     await failed;
     await expect(suspensions.waitWhileSuspended('checkpoint')).rejects.toThrow('Modbus exception 2');
+  });
+
+  it('holds only the steps of its scope: the spectra stop at a monitor drop while the plating beside them goes on', async () => {
+    const monitor = condition('neutron monitor', { scope: 'counting', settleS: 60 });
+    suspensions.install(monitor.suspender);
+    const plating = suspensions.step('plating 1', lasting(clock, 3600_000));
+    const spectrum = suspensions.step('spectrum 4', lasting(clock, 300_000), { scope: 'counting' });
+    await vi.advanceTimersByTimeAsync(100_000);
+    monitor.trip('rate 120 /s below 800 /s');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(suspensions.suspended).toBe(false);
+    await vi.advanceTimersByTimeAsync(400_000);
+    monitor.clear();
+    await vi.advanceTimersByTimeAsync(60_000);
+    const counted = await spectrum;
+    expect(counted.completed).toBe(false);
+    expect(seconds()).toBe(560);
+    // A spectrum started while the monitor is low waits for it.
+    monitor.trip('low again');
+    const next = suspensions.step('spectrum 5', lasting(clock, 300_000), { scope: 'counting' });
+    await vi.advanceTimersByTimeAsync(1000_000);
+    monitor.clear();
+    await vi.advanceTimersByTimeAsync(360_000);
+    await expect(next).resolves.toMatchObject({ completed: true });
+    await vi.advanceTimersByTimeAsync(3600_000 - 1920_000);
+    await expect(plating).resolves.toMatchObject({ completed: true, interruptions: [] });
+    expect(progress).toEqual([]);
+    expect(records).toEqual([
+      'tripped neutron monitor',
+      'interrupted neutron monitor',
+      'suspended neutron monitor',
+      'cleared neutron monitor',
+      'resumed neutron monitor',
+      'tripped neutron monitor',
+      'suspended neutron monitor',
+      'cleared neutron monitor',
+      'resumed neutron monitor',
+    ]);
+  });
+
+  it('interrupts every step side by side when a condition of the whole run trips, and resumes them once', async () => {
+    const link = condition('pstat1 link', { settleS: 5 });
+    suspensions.install(link.suspender);
+    const plating = suspensions.step('plating 1', lasting(clock, 3600_000));
+    const spectrum = suspensions.step('spectrum 4', lasting(clock, 300_000), { scope: 'counting' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    link.trip();
+    await vi.advanceTimersByTimeAsync(10_000);
+    link.clear();
+    await vi.advanceTimersByTimeAsync(5_000);
+    const outcomes = await Promise.all([plating, spectrum]);
+    expect(outcomes.map((o) => o.completed)).toEqual([false, false]);
+    expect(progress).toEqual(['suspended', 'resumed']);
+    expect(records.filter((r) => r.startsWith('resumed'))).toHaveLength(1);
   });
 
   it('does not start a step once the run is aborted', async () => {

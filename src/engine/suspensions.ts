@@ -32,6 +32,12 @@ export interface Suspender {
   readonly maxSuspensionS: number;
   /** The instrument whose link this condition watches, for its restore actions (`RunContext.onReconnect`). */
   readonly instrument?: string;
+  /**
+   * Only steps run with this scope are held by it (e.g. `counting`: a neutron
+   * monitor holds the spectra, not the electrochemistry running beside them);
+   * without one it holds the whole run.
+   */
+  readonly scope?: string;
 }
 
 /** A condition that tripped while a step ran (or before it could start). */
@@ -51,11 +57,19 @@ export interface Interruption {
  */
 export type StepResult<T> =
   | { readonly completed: true; readonly value: T; readonly interruptions: readonly Interruption[] }
-  | { readonly completed: false; readonly paused: boolean; readonly interruptions: readonly Interruption[] };
+  | {
+      readonly completed: false;
+      readonly paused: boolean;
+      readonly interruptions: readonly Interruption[];
+      /** What the work returned although it was interrupted (a spectrum cut short keeps what it counted); absent when it threw. */
+      readonly partial?: T;
+    };
 
 export interface StepOptions {
   /** A pause request interrupts the step at once (a relaxation rest); otherwise a pause waits for the next checkpoint. */
   readonly pausable?: boolean;
+  /** The scope of the step: conditions of that scope hold it besides the run's own (see `Suspender.scope`). */
+  readonly scope?: string;
 }
 
 /** The reason a step's signal aborted for: a condition or a pause, not the run's abort. */
@@ -79,6 +93,7 @@ interface Installed {
 
 interface RunningStep {
   readonly label: string;
+  readonly scope: string | undefined;
   readonly controller: AbortController;
   readonly interruptions: Interruption[];
   readonly pausable: boolean;
@@ -91,8 +106,9 @@ export interface SuspensionReport {
 }
 
 /**
- * The suspenders of one run and the step that runs now: trips interrupt the
- * step, `waitWhileSuspended` holds the run until every condition has been
+ * The suspenders of one run and the steps that run now (a protocol may run
+ * steps side by side: a spectrum beside a plating): trips interrupt the steps
+ * they apply to, `waitWhileSuspended` holds the run until every condition has been
  * clear for its settle time (running the protocol's restore actions for
  * instruments that came back first), and a suspension longer than its
  * maximum fails the run (SUSPENDED_TOO_LONG).
@@ -101,7 +117,7 @@ export class RunSuspensions {
   private readonly installed = new Set<Installed>();
   private readonly changes = new Subject<void>();
   private readonly restores = new Map<string, Set<() => Promise<void>>>();
-  private current: RunningStep | null = null;
+  private readonly running = new Set<RunningStep>();
   /** The suspension announced and not yet resumed. */
   private suspendedSinceNs: bigint | null = null;
   /** The error of a condition that can no longer be judged: the run fails with it. */
@@ -130,32 +146,33 @@ export class RunSuspensions {
     return () => set.delete(restore);
   }
 
-  /** A condition is tripped, or the run has not resumed since one was (or one failed): `waitWhileSuspended` would wait. */
+  /** A condition of the whole run is tripped, or the run has not resumed since one was (or one failed): `waitWhileSuspended` would wait. */
   get suspended(): boolean {
-    return this.fatal !== null || this.suspendedSinceNs !== null || this.anyTripped();
+    return this.fatal !== null || this.suspendedSinceNs !== null || this.anyTripped(undefined);
   }
 
-  /** Interrupts a pausable step now (a pause request). */
+  /** Interrupts the pausable steps now (a pause request). */
   pauseRequested(): void {
-    if (this.current?.pausable) this.current.controller.abort(new StepInterrupted('pause', 'paused by operator'));
+    for (const step of this.running) if (step.pausable) step.controller.abort(new StepInterrupted('pause', 'paused by operator'));
   }
 
   async step<T>(label: string, work: (signal: AbortSignal) => Promise<T>, options: StepOptions = {}): Promise<StepResult<T>> {
-    await this.waitWhileSuspended(label);
+    const { scope } = options;
+    await this.waitWhileSuspended(label, scope);
     // An abort before the step began: it must not start (its listener below would never fire).
     if (this.deps.signal.aborted) throw this.deps.signal.reason;
-    const step: RunningStep = { label, controller: new AbortController(), interruptions: [], pausable: options.pausable ?? false };
+    const step: RunningStep = { label, scope, controller: new AbortController(), interruptions: [], pausable: options.pausable ?? false };
     const forwardAbort = () => step.controller.abort(this.deps.signal.reason);
     this.deps.signal.addEventListener('abort', forwardAbort, { once: true });
-    this.current = step;
-    for (const entry of this.installed) if (entry.state.tripped) this.interrupt(step, entry);
+    this.running.add(step);
+    for (const entry of this.installed) if (entry.state.tripped && applies(entry, scope)) this.interrupt(step, entry);
     let outcome: { value: T } | { error: unknown };
     try {
       outcome = { value: await work(step.controller.signal) };
     } catch (error) {
       outcome = { error };
     } finally {
-      this.current = null;
+      this.running.delete(step);
       this.deps.signal.removeEventListener('abort', forwardAbort);
     }
     if (this.deps.signal.aborted) throw this.deps.signal.reason;
@@ -168,38 +185,49 @@ export class RunSuspensions {
     }
     const interrupted = interruptedBy !== null || 'error' in outcome;
     if (interrupted) this.deps.report.record('interrupted', interruptedBy?.condition ?? 'instrument link', interruptedBy?.reason ?? errorMessage((outcome as { error: unknown }).error), label);
-    if (interruptedBy?.condition === 'pause') return { completed: false, paused: true, interruptions: step.interruptions };
-    const resumedNs = await this.waitWhileSuspended(label);
+    const partial = 'value' in outcome ? { partial: outcome.value } : {};
+    if (interruptedBy?.condition === 'pause') return { completed: false, paused: true, interruptions: step.interruptions, ...partial };
+    const resumedNs = await this.waitWhileSuspended(label, scope);
     const interruptions = step.interruptions.map((i) => ({ ...i, resumedNs: resumedNs ?? this.deps.clock.nowNs() }));
-    return interrupted ? { completed: false, paused: false, interruptions } : { completed: true, value: (outcome as { value: T }).value, interruptions };
+    return interrupted ? { completed: false, paused: false, interruptions, ...partial } : { completed: true, value: (outcome as { value: T }).value, interruptions };
   }
 
   /**
-   * Holds the run while a condition is tripped: until all are clear (the
-   * restore actions of an instrument run as soon as its link is back), then
-   * the longest settle time of the conditions that tripped with none
-   * tripping again. Resolves with the lab time of the resumption (null when
-   * nothing was tripped); throws SUSPENDED_TOO_LONG past the maximum, or the
-   * run's abort.
+   * Holds the run (or, with a scope, the steps of that scope) while a
+   * condition is tripped: until all are clear (the restore actions of an
+   * instrument run as soon as its link is back), then the longest settle
+   * time of the conditions that tripped with none tripping again. Resolves
+   * with the lab time of the resumption (null when nothing was tripped);
+   * throws SUSPENDED_TOO_LONG past the maximum, or the run's abort.
    */
-  async waitWhileSuspended(label: string): Promise<bigint | null> {
+  async waitWhileSuspended(label: string, scope?: string): Promise<bigint | null> {
     this.throwIfFatal();
-    if (!this.anyTripped() && this.suspendedSinceNs === null) return null;
+    if (!this.anyTripped(scope) && this.suspendedSinceNs === null) return null;
     const { clock, report } = this.deps;
-    const sinceNs = this.announceSuspension(label);
+    // A condition of the whole run announces the run suspended; one of a scope holds its steps only.
+    const wholeRun = this.suspendedSinceNs !== null || this.anyTripped(undefined);
+    const sinceNs = wholeRun ? this.announceSuspension(label) : clock.nowNs();
+    if (!wholeRun) report.record('suspended', this.trippedNames(scope), this.describeTripped(scope), label);
     const involved = new Set<Installed>();
     /** The trip each instrument's restore actions answered. */
     const restoredAfter = new Map<Installed, bigint | null>();
     for (;;) {
-      for (const e of this.installed) if (e.state.tripped) involved.add(e);
-      await this.untilAllClear(label, involved, restoredAfter);
+      for (const e of this.installed) if (e.state.tripped && applies(e, scope)) involved.add(e);
+      await this.untilAllClear(label, scope, involved, restoredAfter);
       const settleS = maxOf([...involved].map((e) => e.suspender.settleS));
-      if (await this.clearFor(settleS)) break;
+      if (await this.clearFor(settleS, scope)) break;
     }
     const resumedNs = clock.nowNs();
-    this.suspendedSinceNs = null;
-    report.record('resumed', [...involved].map((e) => e.suspender.name).join(', '), `after ${Number(resumedNs - sinceNs) / 1e9} s`, label);
-    report.progress('resumed', `resumed after ${formatSeconds(Number(resumedNs - sinceNs) / 1e9)} suspended`);
+    const names = [...involved].map((e) => e.suspender.name).join(', ');
+    const after = `after ${Number(resumedNs - sinceNs) / 1e9} s`;
+    if (!wholeRun) {
+      report.record('resumed', names, after, label);
+    } else if (this.suspendedSinceNs !== null) {
+      // Steps side by side wait for the same conditions: the first to resume reports it.
+      this.suspendedSinceNs = null;
+      report.record('resumed', names, after, label);
+      report.progress('resumed', `resumed after ${formatSeconds(Number(resumedNs - sinceNs) / 1e9)} suspended`);
+    }
     return resumedNs;
   }
 
@@ -218,16 +246,25 @@ export class RunSuspensions {
   private announceSuspension(label: string): bigint {
     if (this.suspendedSinceNs !== null) return this.suspendedSinceNs;
     const sinceNs = (this.suspendedSinceNs = this.deps.clock.nowNs());
-    const tripped = [...this.installed].filter((e) => e.state.tripped);
-    const why = this.describeTripped();
-    this.deps.report.record('suspended', tripped.map((e) => e.suspender.name).join(', '), why, label);
+    const why = this.describeTripped(undefined);
+    this.deps.report.record('suspended', this.trippedNames(undefined), why, label);
     this.deps.report.progress('suspended', `suspended (${why})`);
     return sinceNs;
   }
 
-  private describeTripped(): string {
-    return [...this.installed]
-      .filter((e) => e.state.tripped)
+  /** The tripped conditions that hold steps of `scope` (undefined: the whole run's). */
+  private tripped(scope: string | undefined): Installed[] {
+    return [...this.installed].filter((e) => e.state.tripped && applies(e, scope));
+  }
+
+  private trippedNames(scope: string | undefined): string {
+    return this.tripped(scope)
+      .map((e) => e.suspender.name)
+      .join(', ');
+  }
+
+  private describeTripped(scope: string | undefined): string {
+    return this.tripped(scope)
       .map((e) => `${e.suspender.name}: ${e.state.reason}`)
       .join('; ');
   }
@@ -236,9 +273,13 @@ export class RunSuspensions {
     if (this.fatal) throw this.fatal.error;
   }
 
-  private anyTripped(): boolean {
-    for (const e of this.installed) if (e.state.tripped) return true;
+  private anyTripped(scope: string | undefined): boolean {
+    for (const e of this.installed) if (e.state.tripped && applies(e, scope)) return true;
     return false;
+  }
+
+  private runningLabels(): string {
+    return [...this.running].map((step) => step.label).join(', ');
   }
 
   private change(entry: Installed, state: SuspenderState): void {
@@ -246,19 +287,19 @@ export class RunSuspensions {
     entry.state = state;
     if (state.error !== undefined && this.fatal === null) {
       this.fatal = { error: state.error };
-      this.deps.report.record('failed', entry.suspender.name, state.reason, this.current?.label ?? '');
-      this.current?.controller.abort(state.error);
+      this.deps.report.record('failed', entry.suspender.name, state.reason, this.runningLabels());
+      for (const step of this.running) step.controller.abort(state.error);
       this.changes.next();
       return;
     }
     if (state.tripped && !was) {
       entry.trippedNs = this.deps.clock.nowNs();
-      this.deps.report.record('tripped', entry.suspender.name, state.reason, this.current?.label ?? '');
+      this.deps.report.record('tripped', entry.suspender.name, state.reason, this.runningLabels());
       this.deps.logger.warn({ runId: this.deps.runId, condition: entry.suspender.name, reason: state.reason }, 'suspender tripped');
-      this.announceSuspension(this.current?.label ?? '');
-      if (this.current) this.interrupt(this.current, entry);
+      if (entry.suspender.scope === undefined) this.announceSuspension(this.runningLabels());
+      for (const step of this.running) if (applies(entry, step.scope)) this.interrupt(step, entry);
     } else if (!state.tripped && was) {
-      this.deps.report.record('cleared', entry.suspender.name, state.reason, this.current?.label ?? '');
+      this.deps.report.record('cleared', entry.suspender.name, state.reason, this.runningLabels());
     }
     this.changes.next();
   }
@@ -275,7 +316,7 @@ export class RunSuspensions {
    * condition tripped for longer than its maximum fails the run
    * (SUSPENDED_TOO_LONG); the run's abort ends the wait.
    */
-  private async untilAllClear(label: string, involved: Set<Installed>, restoredAfter: Map<Installed, bigint | null>): Promise<void> {
+  private async untilAllClear(label: string, scope: string | undefined, involved: Set<Installed>, restoredAfter: Map<Installed, bigint | null>): Promise<void> {
     const { clock, signal } = this.deps;
     for (;;) {
       for (const e of involved) {
@@ -283,17 +324,17 @@ export class RunSuspensions {
         restoredAfter.set(e, e.trippedNs);
         await this.restore(e.suspender.instrument);
       }
-      if (!this.anyTripped()) return;
+      if (!this.anyTripped(scope)) return;
       let deadlineNs: bigint | null = null;
       for (const e of this.installed) {
-        if (!e.state.tripped) continue;
+        if (!e.state.tripped || !applies(e, scope)) continue;
         involved.add(e);
         const until = (e.trippedNs ?? clock.nowNs()) + BigInt(Math.round(e.suspender.maxSuspensionS * 1e9));
         if (deadlineNs === null || until < deadlineNs) deadlineNs = until;
       }
       const leftMs = Number(deadlineNs! - clock.nowNs()) / 1e6;
       if (leftMs <= 0) {
-        const reason = this.describeTripped();
+        const reason = this.describeTripped(scope);
         this.deps.report.record('failed', 'suspension', reason, label);
         throw new EngineError(`run ${this.deps.runId} suspended longer than allowed: ${reason}`, 'SUSPENDED_TOO_LONG', { runId: this.deps.runId });
       }
@@ -304,10 +345,10 @@ export class RunSuspensions {
   }
 
   /** True when no condition trips within `settleS` of lab time. */
-  private async clearFor(settleS: number): Promise<boolean> {
-    if (settleS <= 0) return !this.anyTripped();
+  private async clearFor(settleS: number, scope: string | undefined): Promise<boolean> {
+    if (settleS <= 0) return !this.anyTripped(scope);
     const until = this.deps.clock.nowNs() + BigInt(Math.round(settleS * 1e9));
-    while (!this.anyTripped()) {
+    while (!this.anyTripped(scope)) {
       const leftMs = Number(until - this.deps.clock.nowNs()) / 1e6;
       if (leftMs <= 0) return true;
       await this.nextChange(leftMs);
@@ -345,6 +386,11 @@ export class RunSuspensions {
       }
     }
   }
+}
+
+/** Whether a condition holds a step of `scope`: a condition of the whole run holds every step. */
+function applies(entry: Installed, scope: string | undefined): boolean {
+  return entry.suspender.scope === undefined || entry.suspender.scope === scope;
 }
 
 function maxOf(values: number[]): number {

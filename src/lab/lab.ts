@@ -12,6 +12,7 @@ import { RunEngine } from '../engine/run-engine.js';
 import { abortRunsOfFailedBatches } from '../engine/store-failures.js';
 import { attachLiveEisFit } from '../fits/live-eis.js';
 import { attachLiveGittFit } from '../fits/live-gitt.js';
+import { attachLiveNdpFit } from '../fits/live-ndp.js';
 import { attachLiveVtFit } from '../fits/live-vt.js';
 import { ExternalHolds } from '../ingest/external-holds.js';
 import { ingestExternal } from '../ingest/ingest.js';
@@ -96,6 +97,7 @@ export async function startLab(loaded: LoadedConfig, options: StartLabOptions): 
     attachLiveGittFit(bus, logger);
     attachLiveEisFit(bus, logger);
     attachLiveVtFit(bus, logger);
+    attachLiveNdpFit(bus, logger);
 
     const { simulators, unplace } = await startSimulators(config.simulators, { clock, logger });
     for (const running of simulators) cleanups.push(() => running.close());

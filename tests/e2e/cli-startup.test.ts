@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { externalFixture } from '../support/external-fixtures.js';
+import { BIN, COMMAND_MODULES, LAB_ONLY_PACKAGES, MODULE_LOG_HOOK, ROOT } from '../support/compiled-cli.js';
 
 /**
  * What a CLI start loads, recorded by a module hook in the spawned process
@@ -14,13 +15,7 @@ import { externalFixture } from '../support/external-fixtures.js';
  * by bench/startup.ts, not asserted here.
  */
 const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'operando.js');
-const HOOK = join(ROOT, 'tests', 'support', 'log-loaded-modules.js');
-const COMMANDS = pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'commands')).href + '/';
 const LAB = pathToFileURL(join(ROOT, 'dist', 'src', 'lab')).href + '/';
-/** Packages that only the lab, its API and the instruments need. */
-const HEAVY = /\/node_modules\/(fastify|@fastify|serialport|@serialport|better-sqlite3|ws|modbus-serial)\//;
 
 let dir: string;
 let runs = 0;
@@ -34,13 +29,13 @@ afterAll(async () => {
 /** Runs `node <nodeArgs>` with the hook; resolves with stdout and the URL of every module the process loaded. */
 async function loading(nodeArgs: string[]): Promise<{ stdout: string; modules: string[] }> {
   const log = join(dir, `modules-${++runs}.log`);
-  const { stdout } = await run(process.execPath, ['--import', HOOK, ...nodeArgs], { cwd: ROOT, env: { ...process.env, OPERANDO_MODULE_LOG: log } });
+  const { stdout } = await run(process.execPath, ['--import', MODULE_LOG_HOOK, ...nodeArgs], { cwd: ROOT, env: { ...process.env, OPERANDO_MODULE_LOG: log } });
   return { stdout, modules: [...new Set((await readFile(log, 'utf8')).split('\n').filter((l) => l !== ''))] };
 }
 
 /** Neither the lab nor a package only it needs, and no TypeScript: the compiled CLI only. */
 function expectAnalysisOnly(modules: string[]): void {
-  expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  expect(modules.filter((m) => LAB_ONLY_PACKAGES.test(m))).toEqual([]);
   expect(modules.filter((m) => m.startsWith(LAB))).toEqual([]);
   expect(modules.filter((m) => m.endsWith('.ts') || m.includes('/node_modules/tsx/'))).toEqual([]);
 }
@@ -55,15 +50,15 @@ describe('CLI start-up: what each command loads', () => {
   it('--help loads the command table and no command module', async () => {
     const { stdout, modules } = await loading([BIN, '--help']);
     expect(stdout).toContain('analyze exchange-resistance');
-    expect(modules.filter((m) => m.startsWith(COMMANDS))).toEqual([`${COMMANDS}index.js`]);
+    expect(modules.filter((m) => m.startsWith(COMMAND_MODULES))).toEqual([`${COMMAND_MODULES}index.js`]);
     expectAnalysisOnly(modules);
   });
 
   it('analyze exchange-resistance loads its own command module and nothing of the lab', async () => {
     const { stdout, modules } = await loading([BIN, 'analyze', 'exchange-resistance', '--j0-ma-per-cm2', '1', '--temperature-k', '298', '--json']);
     expect(JSON.parse(stdout).resistanceOhmCm2).toBeCloseTo(25.68, 2);
-    expect(modules.filter((m) => m.startsWith(COMMANDS)).sort()).toEqual(
-      ['analyze-exchange-resistance.js', 'analyze-options.js', 'index.js'].map((f) => `${COMMANDS}${f}`),
+    expect(modules.filter((m) => m.startsWith(COMMAND_MODULES)).sort()).toEqual(
+      ['analyze-exchange-resistance.js', 'analyze-options.js', 'index.js'].map((f) => `${COMMAND_MODULES}${f}`),
     );
     expectAnalysisOnly(modules);
   });
@@ -72,7 +67,7 @@ describe('CLI start-up: what each command loads', () => {
     const file = externalFixture('impedancepy_exampleDataBioLogic.mpt');
     const { stdout, modules } = await loading([BIN, 'analyze', 'eis', file, '--circuit', 'R0-p(R1,CPE1)', '--json']);
     expect(JSON.parse(stdout)).toMatchObject({ circuit: 'R0-p(R1,CPE1)', points: expect.any(Number) });
-    expect(modules).toContain(`${COMMANDS}analyze-eis.js`);
+    expect(modules).toContain(`${COMMAND_MODULES}analyze-eis.js`);
     expectAnalysisOnly(modules);
   });
 

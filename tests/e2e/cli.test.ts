@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCell, type InsertionCellParameters } from '../../simulators/potentiostat/cell/index.js';
+import { operando } from '../support/compiled-cli.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../bin/operando.js', import.meta.url));
 
-/** Runs the CLI as a user does; resolves with the exit code and both streams. */
-async function operando(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('operando CLI, end to end', () => {
   let dir: string;

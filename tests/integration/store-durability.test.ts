@@ -111,8 +111,18 @@ describe('store durability across kill -9', () => {
   it.each([2, 3])('without the journal, the same kill (after %i commits) loses what the writer held: the check above can fail', async (commits) => {
     const dbPath = path.join(tmp.dir, 'lab.db');
     let seen = 0;
-    // Right after a commit the writer holds the next window (1 s in the child) in memory: kill at the first report after it.
-    const published = await killChild(dbPath, false, (line) => ('committed' in line ? (++seen, false) : seen >= commits));
+    let latestDc = 0;
+    let dcAtCommit = Infinity;
+    // Right after a commit the writer holds the next window (1 s in the child) in memory: kill at the first report of events
+    // published after it (events reported before the commit line may have gone into that commit).
+    const published = await killChild(dbPath, false, (line) => {
+      if ('committed' in line) {
+        if (++seen === commits) dcAtCommit = latestDc;
+        return false;
+      }
+      latestDc = line.published[DC_STREAM];
+      return latestDc > dcAtCommit;
+    });
     const stored = await storedAfterReopen(dbPath, false);
     expect(stored[DC_STREAM]).toBeLessThan(published[DC_STREAM]);
   });

@@ -48,12 +48,22 @@ export const commands: readonly CliCommand[] = [
     load: async () => (await import('./run-vt.js')).runVtCommand,
   },
   {
+    name: 'run ndp',
+    summary: 'Run operando NDP: Li plating/stripping cycles with back-to-back MCA spectra, printing each cycle’s Li efficiency against its Coulombic efficiency',
+    usage:
+      'operando run ndp [--config FILE] --potentiostat ID --mca ID --current-density "0.5 mA/cm2" [--area "1 cm2"] ' +
+      '(--plating-time "2 h" | --plating-capacity "1 mAh/cm2") --strip-cutoff "1 V" --strip-max "4 h" --cycles N [--rest "20 min"] [--sample-interval "10 s"] ' +
+      '--spectrum "5 min" --monitor-rate "1000 /s" [--monitor-min-fraction 0.8] --stack STACK.json --calibration K [--branch triton|alpha] [--json]',
+    load: async () => (await import('./run-ndp.js')).runNdpCommand,
+  },
+  {
     name: 'simulate',
     summary: 'Run one instrument simulator on its own and print the URL a driver (or any software) opens: tcp://, modbus-tcp://, serial://, modbus-rtu://',
     usage:
       `operando simulate ${Object.keys(SIMULATOR_MODELS).join('|')} [--link ${SIMULATOR_LINKS.join('|')}] [--port N] [--host ADDRESS] ` +
-      `[--cell ${SIMULATOR_MODELS.potentiostat!.variant.choices.join('|')} | --preset ${SIMULATOR_MODELS.eurotherm!.variant.choices.join('|')}] ` +
-      '[--time-scale N] [--seed N] [--debug]   (--cell for the potentiostat, --preset for the temperature controllers; stop with Ctrl-C)',
+      `[--cell ${SIMULATOR_MODELS.potentiostat!.variant.choices.join('|')} | --preset ${SIMULATOR_MODELS.eurotherm!.variant.choices.join('|')}|${SIMULATOR_MODELS.dp5!.variant.choices.join('|')}] ` +
+      '[--time-scale N] [--seed N] [--debug]   ' +
+      `(--cell for the potentiostat, --preset ${SIMULATOR_MODELS.eurotherm!.variant.choices.join('|')} for the temperature controllers and ${SIMULATOR_MODELS.dp5!.variant.choices.join('|')} for dp5; stop with Ctrl-C)`,
     load: async () => (await import('./simulate.js')).simulateCommand,
   },
   {
@@ -99,5 +109,26 @@ export const commands: readonly CliCommand[] = [
       'operando analyze eis FILE --circuit STRING [--weighting unit|modulus|proportional] [--exclude-inductive] ' +
       '[--thickness-cm X --area-cm2 Y] [--kk] [--drt] [--json]',
     load: async () => (await import('./analyze-eis.js')).analyzeEisCommand,
+  },
+  {
+    name: 'analyze spectrum',
+    summary: 'What an MCA spectrum file holds: channels, live and real time, start, counts, energy calibration (ORTEC .Spe/.Chn, N42 .n42, Amptek .mca, CSV channel,counts)',
+    usage: 'operando analyze spectrum FILE [--json]',
+    load: async () => (await import('./analyze-spectrum.js')).analyzeSpectrumCommand,
+  },
+  {
+    name: 'analyze ndp',
+    summary: 'NDP: Li depth profile, areal density and equivalent mAh/cm2 of one spectrum file (any format analyze spectrum reads)',
+    usage:
+      'operando analyze ndp SPECTRUM --stack STACK.json --calibration K [--branch triton|alpha] [--background FILE | --background-channels FROM:TO] ' +
+      '[--monitor-factor F] [--resolution-kev FWHM] [--min-energy-kev E] [--depth-bin-nm N] [--li6-fraction F] [--json]   ' +
+      '(K: counts/s of live time in one branch per Li atom/cm2 of natural Li at nominal flux)',
+    load: async () => (await import('./analyze-ndp.js')).analyzeNdpCommand,
+  },
+  {
+    name: 'analyze li-efficiency',
+    summary: 'Per-cycle Li efficiency (NDP) against Coulombic efficiency of a stored operando NDP run, computed again from its spectra, phases and current',
+    usage: 'operando analyze li-efficiency [--config FILE | --store DB] --run ID|latest [--json]',
+    load: async () => (await import('./analyze-li-efficiency.js')).analyzeLiEfficiencyCommand,
   },
 ];
