@@ -54,6 +54,11 @@ function withEofAwareRead(port: BindingPortInterface & UnixPortInternals): Bindi
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw e;
+        // The port may have been closed while the read was in the thread pool: closing destroys the
+        // native poller, and arming a destroyed poller crashes the process (serialport issue #686's
+        // race, seen here as a segfault under load). close() clears `fd` synchronously, so this
+        // check and the arming below cannot be separated by it.
+        if (!port.isOpen || port.fd === null) throw Object.assign(new Error('Port is not open'), { canceled: true });
         await new Promise<void>((resolve, reject) => port.poller.once('readable', (error: Error | null) => (error ? reject(error) : resolve())));
       }
     }
