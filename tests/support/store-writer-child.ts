@@ -13,7 +13,9 @@
  *   node --import tsx tests/support/store-writer-child.ts DBPATH [--no-journal]
  *
  * With --no-journal the bus and the writer run without the journal, as before
- * it existed: the same kill then loses what the writer held in memory.
+ * it existed, and the writer holds its batch for a minute (the lab's window
+ * stretched so that the control cannot depend on the machine's speed): the
+ * same kill then loses what the writer held in memory.
  */
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { DocumentBus } from '../../src/core/bus.js';
@@ -36,6 +38,9 @@ const SEGMENT_BYTES = 64 * 1024;
  * lands inside the next window on a loaded machine, so the loss it shows is certain.
  */
 const WINDOW_MS = 1_000;
+/** Without the journal: a window no test run outlasts, and batches no run fills. */
+const HOLDING_WINDOW_MS = 60_000;
+const HOLDING_MAX_BATCH = 1_000_000;
 
 const [dbPath, flag] = process.argv.slice(2);
 if (!dbPath || (flag !== undefined && flag !== '--no-journal')) {
@@ -52,7 +57,10 @@ const journal: Journal | null =
   flag === '--no-journal' ? null : await openJournal({ dir: journalDirOf(dbPath), consumers: [STORE_CONSUMER], logger: silentLogger, segmentBytes: SEGMENT_BYTES });
 journal?.refusals$.subscribe((e) => fail(`journal refused a document: ${e.code} ${e.message}`));
 const bus = new DocumentBus(silentLogger, journal);
-const writer = new StoreWriter(bus, store, { logger: silentLogger, windowMs: WINDOW_MS, ...(journal && { journal }) });
+const writer = new StoreWriter(bus, store, {
+  logger: silentLogger,
+  ...(journal ? { journal, windowMs: WINDOW_MS } : { windowMs: HOLDING_WINDOW_MS, maxBatch: HOLDING_MAX_BATCH, maxQueued: HOLDING_MAX_BATCH }),
+});
 writer.committed$.subscribe(() => process.stdout.write('{"committed":true}\n'));
 writer.failures$.subscribe((e) => fail(`store write failed: ${e.code} ${e.message}`));
 
