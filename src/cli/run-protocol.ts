@@ -37,11 +37,15 @@ export async function runProtocolFromCli(
     const info = startRun(lab, protocol, parameters);
     void untilSignal().then(() => lab.engine.abort(info.runId, 'interrupted (Ctrl-C)'));
     const stop = await lab.engine.whenDone(info.runId);
-    const result = { runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, events: stop.events, ...summary(fits) };
+    // What the run's fits flagged, as the store summarises it (the fits published after run-stop included).
+    await lab.writer.flush();
+    const warnings = (await lab.store.getRun(info.runId))?.warnings ?? [];
+    const result = { runId: info.runId, exitStatus: stop.exitStatus, reason: stop.reason, warnings, events: stop.events, ...summary(fits) };
     if (options.json) io.stdout(`${JSON.stringify(toJsonSafe(result))}\n`);
     else {
       const streams = Object.entries(stop.events).map(([stream, n]) => `${n} ${stream}`).join(', ');
       io.stdout(`run ${info.runId}: ${stop.exitStatus} (${stop.reason}), ${totalEvents(stop.events)} events (${streams || 'none'}) stored in ${lab.loaded.config.store.path}\n`);
+      for (const warning of warnings) io.stdout(`  warning: ${warning}\n`);
     }
     return stop.exitStatus === 'success' ? 0 : 1;
   } finally {

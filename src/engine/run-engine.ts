@@ -8,7 +8,7 @@ import { eventDataProblem, streamSpecProblem, type EventStream, type StreamSpec 
 import { interruptionStreamSpec, linkSuspender } from './run-conditions.js';
 import { RunSuspensions } from './suspensions.js';
 import type { Instrument } from '../instruments/instrument.js';
-import type { InstrumentLookup, ProtocolDefinition, RunContext } from '../protocols/protocol.js';
+import type { InstrumentLookup, ProtocolDefinition, RunContext, SampleComposition } from '../protocols/protocol.js';
 import { EngineError, isEngineError } from './errors.js';
 import { checkMetadata } from './metadata.js';
 import { parameterSchemaProblem } from './parameter-errors.js';
@@ -42,6 +42,8 @@ export interface RunEngineDeps {
   readonly instruments: InstrumentLookup & { all(): Instrument[] };
   readonly protocols: readonly ProtocolDefinition[];
   readonly newRunId?: () => string;
+  /** Where samples were left (their composition x), for protocols that continue from there (GITT). */
+  readonly compositions?: { get(instrument: string, sample: string): SampleComposition | undefined };
 }
 
 interface ActiveRun {
@@ -87,7 +89,11 @@ export class RunEngine {
       throw new EngineError(`parameters${schemaProblem.path || '/'}: ${schemaProblem.message}`, 'INVALID_PARAMETERS', { path: schemaProblem.path });
     }
     checkMetadata(request.metadata ?? {});
-    const prepared = protocol.prepare(request.parameters, this.deps.instruments);
+    const lab: InstrumentLookup = {
+      get: (id) => this.deps.instruments.get(id),
+      lastComposition: (instrument, sample) => this.deps.compositions?.get(instrument, sample),
+    };
+    const prepared = protocol.prepare(request.parameters, lab);
     const instruments = prepared.instruments.map((id) => this.deps.instruments.get(id));
     for (const inst of instruments) {
       const status = inst.status();

@@ -13,6 +13,7 @@ import { abortRunsOfFailedBatches } from '../engine/store-failures.js';
 import { attachLiveEisFit } from '../fits/live-eis.js';
 import { attachLiveGittFit } from '../fits/live-gitt.js';
 import { attachLiveNdpFit } from '../fits/live-ndp.js';
+import { SampleCompositions } from './sample-compositions.js';
 import { attachLiveVtFit } from '../fits/live-vt.js';
 import { ExternalHolds } from '../ingest/external-holds.js';
 import { ingestExternal } from '../ingest/ingest.js';
@@ -110,7 +111,10 @@ export async function startLab(loaded: LoadedConfig, options: StartLabOptions): 
     }
 
     const holds = new ExternalHolds();
-    const engine = new RunEngine({ bus, clock, logger, instruments, protocols: createProtocols({ holds }) });
+    // Where each sample was left by the runs in the store, then by the live GITT fits.
+    const compositions = await SampleCompositions.load(store, logger);
+    compositions.attach(bus);
+    const engine = new RunEngine({ bus, clock, logger, instruments, protocols: createProtocols({ holds }), compositions });
     cleanups.push(() => engine.shutdown());
     // A failed store write must not go unnoticed: the runs whose documents it lost are aborted (they stop safely), no others.
     abortRunsOfFailedBatches(writer.failures$, engine, logger);

@@ -21,6 +21,20 @@ export interface ProtocolDefinition {
 
 export interface InstrumentLookup {
   get(id: string): Instrument;
+  /**
+   * The composition x a sample on an instrument was last left at (the last
+   * GITT pulse on it, in this lab's store), so the next run starts from
+   * there; undefined when none is known.
+   */
+  lastComposition?(instrument: string, sample: string): SampleComposition | undefined;
+}
+
+/** Where a sample's composition x was last measured. */
+export interface SampleComposition {
+  readonly x: number;
+  readonly runId: string;
+  /** The pulse that left it there. */
+  readonly pulse: number;
 }
 
 export interface PreparedProtocol {

@@ -19,6 +19,12 @@ export interface RunSummary {
   /** Events stored, all streams (run-stop's `events` is what was published; they differ only after a loss). */
   readonly events: number;
   readonly metadata: Readonly<Record<string, unknown>>;
+  /**
+   * What the run's fits flagged, one line per method (`2 of 5 eis fits flagged (3: ...)`): a run
+   * that ended `success` with flagged fits says so here. Fits published after run-stop (a last
+   * pulse's) count too.
+   */
+  readonly warnings: readonly string[];
 }
 
 /** One run with its documents: parameters and the instruments snapshot are in `start`. */

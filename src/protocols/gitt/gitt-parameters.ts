@@ -61,5 +61,7 @@ export const GittPlanSchema = Type.Object({
   restSampleIntervalS: Type.Number(),
   initialRestS: Type.Number(),
   sample: Type.Union([Type.Partial(SampleSchema), Type.Null()]),
+  /** Where `sample.initialX` came from when the previous run on the sample left it (absent: the parameters or the lab file). */
+  initialXFrom: Type.Optional(Type.Object({ runId: Type.String(), pulse: Type.Integer() })),
 });
 export type GittPlan = Static<typeof GittPlanSchema>;

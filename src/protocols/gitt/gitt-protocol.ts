@@ -39,6 +39,9 @@ export function planGitt(input: GittParametersInput, lab: InstrumentLookup): Git
     throw new EngineError(`instrument ${input.instrument} is not a potentiostat`, 'INVALID_PARAMETERS', { instrument: input.instrument });
   }
   const sample = { ...(instrument.sample ?? { name: instrument.id }), ...(input.sample ?? {}) };
+  // The sample is where the last run on it left it, unless the parameters say otherwise.
+  const carried = input.sample?.initialX === undefined ? lab.lastComposition?.(instrument.id, sample.name ?? instrument.id) : undefined;
+  if (carried) sample.initialX = carried.x;
   const capacityAh = sample.theoreticalCapacityMah !== undefined ? sample.theoreticalCapacityMah / 1000 : undefined;
   let currentA: number;
   try {
@@ -95,6 +98,7 @@ export function planGitt(input: GittParametersInput, lab: InstrumentLookup): Git
     restSampleIntervalS,
     initialRestS,
     sample,
+    ...(carried && { initialXFrom: { runId: carried.runId, pulse: carried.pulse } }),
   };
   instrument.checkStep(pulseStep(plan));
   return plan;

@@ -62,6 +62,7 @@ describe('SqliteDocumentStore', () => {
       reason: 'completed',
       events: 3,
       metadata: { sample: 'LLZO-7', massNg: '12' },
+      warnings: [],
     });
     expect(runs[0]).toMatchObject({ runId: 'r2', stopNs: null, exitStatus: null, events: 0 });
 
@@ -79,6 +80,23 @@ describe('SqliteDocumentStore', () => {
     ]);
     const gitt = await store.listFits('r1', 'gitt');
     expect(gitt).toEqual([{ ...fit('r1', 'gitt', 0, T0_NS + 9n), result: { dChemCm2PerS: 1.2e-11, chargeC: (10n ** 20n).toString() } }, expect.objectContaining({ index: 1 })]);
+  });
+
+  it("says which of a run's fits were flagged: ok false, or warnings on a fit without ok", async () => {
+    const result = (index: number, extra: Record<string, unknown>): FitResult => ({ kind: 'fit', runId: 'r1', timestampNs: T0_NS + BigInt(index), method: 'eis', index, result: extra });
+    await store.append([
+      runStart('r1'),
+      result(1, { ok: true, warnings: [] }),
+      result(2, { ok: false, warnings: ['Lin-KK residuals above 1 %'] }),
+      result(3, { ok: false, warnings: [] }),
+      { ...result(4, { warnings: ['the pulse was interrupted'] }), method: 'gitt' },
+      { ...result(5, { warnings: [] }), method: 'gitt' },
+      { ...result(6, { ok: true, warnings: ['fine print'] }), method: 'vt-step' },
+      runStop('r1', {}),
+    ]);
+    const [run] = await store.listRuns();
+    expect(run!.warnings).toEqual(['2 of 3 eis fits flagged (2: Lin-KK residuals above 1 %)', '1 of 2 gitt fits flagged (4: the pulse was interrupted)']);
+    expect((await store.getRun('r1'))!.warnings).toEqual(run!.warnings);
   });
 
   it('holds nanosecond timestamps beyond 2^53 exactly, NaN and infinities as values, and the flags', async () => {

@@ -20,6 +20,8 @@ interface RunRow {
   reason: string | null;
   published_events: string | null;
   events: bigint;
+  /** JSON: the methods with flagged fits (FIT_SUMMARY). */
+  fit_summary: string;
 }
 
 interface DescriptorRow {
@@ -49,8 +51,24 @@ interface WriteTarget extends StoredStream {
   readonly insert: Database.Statement;
 }
 
+/**
+ * A fit is flagged when it says `ok: false`, or, for fits without `ok` (a
+ * GITT pulse), when it carries warnings. Per method: how many, how many
+ * flagged, and the first warning of the first flagged one.
+ */
+const FIT_SUMMARY = `(SELECT json_group_array(json_object('method', method, 'total', total, 'flagged', flagged, 'example', example)) FROM (
+    SELECT method, COUNT(*) AS total, SUM(flag) AS flagged, MIN(CASE WHEN flag = 1 THEN printf('%d: %s', idx, COALESCE(warning, 'not ok')) END) AS example
+    FROM (
+      SELECT method, idx, json_extract(result, '$.warnings[0]') AS warning,
+        CASE WHEN json_type(result, '$.ok') = 'false' THEN 1
+             WHEN json_type(result, '$.ok') IS NULL AND COALESCE(json_array_length(result, '$.warnings'), 0) > 0 THEN 1
+             ELSE 0 END AS flag
+      FROM fits f WHERE f.run_id = runs.run_id
+    ) GROUP BY method
+  ) WHERE flagged > 0) AS fit_summary`;
+
 const RUN_COLUMNS = `run_id, protocol, start_ns, parameters, metadata, instruments, stop_ns, exit_status, reason, published_events,
-  (SELECT COALESCE(SUM(count), 0) FROM descriptors d WHERE d.run_id = runs.run_id) AS events`;
+  (SELECT COALESCE(SUM(count), 0) FROM descriptors d WHERE d.run_id = runs.run_id) AS events, ${FIT_SUMMARY}`;
 
 /** Events per page of an export when the query does not say. */
 const DEFAULT_PAGE_SIZE = 5000;
@@ -380,5 +398,12 @@ function runSummary(row: RunRow): RunSummary {
     reason: row.reason,
     events: Number(row.events),
     metadata: JSON.parse(row.metadata),
+    warnings: fitWarnings(row.fit_summary),
   };
+}
+
+/** `2 of 5 eis fits flagged (3: Lin-KK residuals above 1 %)`, one line per method with flagged fits. */
+function fitWarnings(summary: string): string[] {
+  const methods = JSON.parse(summary) as Array<{ method: string; total: number; flagged: number; example: string | null }>;
+  return methods.map((m) => `${m.flagged} of ${m.total} ${m.method} fits flagged${m.example ? ` (${m.example})` : ''}`);
 }
