@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import type { Observable } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { Clock } from '../../src/core/clock.js';
 import { errorMessage } from '../../src/core/errors.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
@@ -69,6 +69,9 @@ export class PotentiostatSimulator {
   readonly cell: CellModel;
   readonly faults: SimulatorFaults;
   readonly events$: Observable<DeviceEvent>;
+  /** Whether a host is connected, as the simulator sees it (a killed host's socket closes a moment after its death). */
+  readonly connected$: Observable<boolean>;
+  private readonly connectedSubject = new BehaviorSubject(false);
   private readonly channel: SimulatedChannel;
   private readonly device: MethodScriptDevice;
   private readonly logger: Logger;
@@ -95,6 +98,7 @@ export class PotentiostatSimulator {
       output: (line) => this.send(`${line}\n`),
     });
     this.events$ = this.device.events$;
+    this.connected$ = this.connectedSubject.pipe(distinctUntilChanged());
     this.faults = new SimulatorFaults({ drop: () => this.drop(), replug: () => this.replug(), inject: (bytes) => this.write(bytes) });
   }
 
@@ -169,7 +173,7 @@ export class PotentiostatSimulator {
 
   private attach(link: Transport): void {
     const previous = this.link;
-    this.link = link;
+    this.setLink(link);
     if (previous) void previous.close();
     link.data$.subscribe({
       next: (bytes) => this.device.receive(bytes),
@@ -179,13 +183,18 @@ export class PotentiostatSimulator {
   }
 
   private detach(link: Transport): void {
-    if (this.link === link) this.link = null;
+    if (this.link === link) this.setLink(null);
+  }
+
+  private setLink(link: Transport | null): void {
+    this.link = link;
+    this.connectedSubject.next(link !== null);
   }
 
   private async drop(): Promise<void> {
     const link = this.link;
     const pty = this.pty;
-    this.link = null;
+    this.setLink(null);
     this.pty = null;
     // Killing socat first: to the host, the cable is pulled, not its far end closed.
     if (pty) await pty.close();

@@ -166,6 +166,7 @@ describe('hard limits enforced inside the instrument', () => {
     expect((await postRun(service.url, GITT)).status).toBe(201);
     await killed;
     expect(await service.exited).toEqual([null, 'SIGKILL']);
+    await firstValueFrom(sim.connected$.pipe(filter((connected) => !connected)));
     clock.release();
 
     // Nobody is connected now; the script runs on and ends at its own condition.
