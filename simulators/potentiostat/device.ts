@@ -31,9 +31,9 @@ export interface MethodScriptDeviceOptions {
 /**
  * The host side of a MethodSCRIPT device: bytes from the host in, reply lines
  * out; no I/O of its own. Commands: `t` (two lines, the second ending `*`),
- * `i`, `e` + script + empty line (load and run), `l` (load), `r` (run the
- * loaded script), `Z` (abort: `Z` then the rest of the output; idle:
- * `Z!0006`). Anything else: `<letter>!0003` when idle, `<letter>!0006`
+ * `i`, `v` (the MethodSCRIPT version; `v!0003` when the identity has none),
+ * `e` + script + empty line (load and run), `l` (load), `r` (run the loaded
+ * script), `Z` (abort: `Z` then the rest of the output; idle: `Z!0006`). Anything else: `<letter>!0003` when idle, `<letter>!0006`
  * while a script runs.
  */
 export class MethodScriptDevice {
@@ -93,6 +93,10 @@ export class MethodScriptDevice {
       case 'i':
         this.reply(`i${identity.serial}`);
         return;
+      case 'v':
+        if (identity.methodScriptVersion === undefined) return this.replyError(command, DEVICE_ERROR_CODES.unknownCommand);
+        this.reply(`v${identity.methodScriptVersion}`);
+        return;
       case 'e':
       case 'l':
         this.loading = { command, lines: [], overflow: false };
@@ -142,6 +146,8 @@ export class MethodScriptDevice {
         galvanostat: this.galvanostat,
         eisPeriodsPerPoint: SIMULATOR_DEFAULTS.eisPeriodsPerPoint,
         eisMinPointS: SIMULATOR_DEFAULTS.eisMinPointS,
+        maxArrayElements: SIMULATOR_DEFAULTS.maxArrayElements,
+        commandsPerTurn: SIMULATOR_DEFAULTS.commandsPerTurn,
         onPoint: (point) => this.eventsSubject.next({ kind: 'point', ...point }),
       },
       controller.signal,

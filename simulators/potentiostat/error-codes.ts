@@ -19,10 +19,14 @@ export const DEVICE_ERROR_CODES = {
   wrongMode: 0x0023,
   /** A pgstat mode this device lacks (the galvanostat, mode 6, on an EmStat Pico). */
   modeNotSupported: 0x0024,
-  /** A variable read before anything was stored in it. */
-  variableWithoutValue: 0x0025,
   /** The cell did not follow (the physical model found no solution): the device would overload. */
   cellOverload: 0x0032,
+  /** An array element outside the array, or an array read before its `array` command ran. */
+  arrayIndexOutOfRange: 0x0026,
+  /** `div_var` or `mod_var` by zero, or arithmetic whose result is not a finite number. */
+  invalidArithmetic: 0x0027,
+  /** Arrays larger than the device keeps (SIMULATOR_DEFAULTS.maxArrayElements). */
+  outOfMemory: 0x0028,
   /** Script load errors: answered as `e!XXXX: Line L, Col C`. */
   scriptUnknownCommand: 0x4001,
   scriptArgumentCount: 0x4002,

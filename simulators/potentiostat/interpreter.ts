@@ -2,8 +2,11 @@ import type { Clock } from '../../src/core/clock.js';
 import { encodePackage, packagedValue, type PackageVariable } from '../../drivers/potentiostat/methodscript/data-package.js';
 import { isCellModelError } from './cell/index.js';
 import { DEVICE_ERROR_CODES, formatErrorCode } from './error-codes.js';
-import { currentRangeIndex, GALVANOSTAT_MODE, type SimulatedChannel } from './simulated-channel.js';
-import type { Command, Comparison, Operand, Program } from './script-parser.js';
+import { measurementLoop } from './measurement-loops.js';
+import { ScriptFault } from './script-fault.js';
+import { arithmetic, convert, ScriptVariables, type Arithmetic, type Value } from './script-variables.js';
+import { GALVANOSTAT_MODE, type SimulatedChannel } from './simulated-channel.js';
+import type { Command, Comparison, Operand, Program, TextPart } from './script-parser.js';
 
 export interface InterpreterOptions {
   readonly channel: SimulatedChannel;
@@ -14,6 +17,10 @@ export interface InterpreterOptions {
   readonly galvanostat: boolean;
   readonly eisPeriodsPerPoint: number;
   readonly eisMinPointS: number;
+  /** Elements of all arrays of one script together. */
+  readonly maxArrayElements: number;
+  /** Commands run between two turns of the event loop when none waits on the clock. */
+  readonly commandsPerTurn: number;
   /** Each point of a measurement loop as it is taken, before the loop's body runs (whether or not a host reads the output). */
   readonly onPoint?: (point: MeasuredPoint) => void;
 }
@@ -41,9 +48,6 @@ class RuntimeFault extends Error {
 class BreakLoop extends Error {}
 class Aborted extends Error {}
 
-/** A variable's content: its type (`ab`, `ba`, `eb`...), value and reading metadata, as packed. */
-type Value = PackageVariable;
-
 const COMPARE: Readonly<Record<Comparison, (a: number, b: number) => boolean>> = {
   '<': (a, b) => a < b,
   '<=': (a, b) => a <= b,
@@ -53,11 +57,16 @@ const COMPARE: Readonly<Record<Comparison, (a: number, b: number) => boolean>> =
   '!=': (a, b) => a !== b,
 };
 
+const ARITHMETIC: ReadonlySet<string> = new Set<Arithmetic>(['add_var', 'sub_var', 'mul_var', 'div_var', 'mod_var', 'pow_var']);
+
+/** Commands the simulated channel accepts and does not model: bandwidth, potential ranges, acquisition. */
+const ACCEPTED: ReadonlySet<string> = new Set(['var', 'set_pgstat_chan', 'set_max_bandwidth', 'set_acquisition_frac_autoadjust', 'set_pot_range', 'set_range_minmax', 'endloop', 'endif']);
+
 /**
  * A reading as a device's variable holds it: at the resolution its package
  * carries (packagedValue), so a script's condition and the package agree.
  */
-function held(value: Value): Value {
+function held(value: PackageVariable): PackageVariable {
   return { ...value, value: packagedValue(value.value) };
 }
 
@@ -66,17 +75,20 @@ function held(value: Value): Value {
  * starts at the clock's present, commands take no time, `wait` and the
  * measurement loops advance it by exact amounts (sample k of a loop at
  * t0 + k interval), and output waits until the clock reaches the time it
- * belongs to. The values thus do not depend on event-loop jitter.
+ * belongs to. The values thus do not depend on event-loop jitter. A script
+ * that loops without waiting yields to the event loop every
+ * `commandsPerTurn` commands, so the links (and an abort) are served.
  *
  * An abort (the signal) ends the running loop at once; any ending runs the
  * `on_finished:` block and then writes the empty line that ends the output.
  */
 export class ScriptRun {
-  private readonly variables = new Map<string, Value>();
+  private readonly variables: ScriptVariables;
   private nowMs: number;
   private timerStartMs: number;
   private pck: PackageVariable[] | null = null;
   private loopCount = 0;
+  private commandsThisTurn = 0;
 
   constructor(
     private readonly program: Program,
@@ -85,6 +97,7 @@ export class ScriptRun {
   ) {
     this.nowMs = Math.max(options.clock.nowMs(), options.channel.timeMs);
     this.timerStartMs = this.nowMs;
+    this.variables = new ScriptVariables(options.maxArrayElements);
   }
 
   async run(): Promise<RunEnding> {
@@ -111,7 +124,7 @@ export class ScriptRun {
       await this.execute(this.program.onFinished, this.program.commands.length, false);
     } catch (e) {
       if (e instanceof RuntimeFault) this.options.output(e.message);
-      else if (!(e instanceof Aborted)) throw e;
+      else if (!(e instanceof Aborted) && !(e instanceof BreakLoop)) throw e;
     }
   }
 
@@ -120,40 +133,85 @@ export class ScriptRun {
       const command = this.program.commands[i];
       if (!command) return;
       if (abortable && this.signal.aborted) throw new Aborted();
-      const next = await this.step(command, i, abortable);
+      if (++this.commandsThisTurn >= this.options.commandsPerTurn) {
+        this.commandsThisTurn = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (abortable && this.signal.aborted) throw new Aborted();
+      }
+      let next: number | undefined;
+      try {
+        next = await this.step(command, i, abortable);
+      } catch (e) {
+        if (e instanceof ScriptFault) throw new RuntimeFault(DEVICE_ERROR_CODES[e.code], command.line);
+        throw e;
+      }
       if (next !== undefined) i = next;
     }
   }
 
-  /** Runs one command; returns the index to continue after, for blocks. */
+  /** Runs one command; returns the index to continue after, for blocks and branches. */
   private async step(command: Command, index: number, abortable: boolean): Promise<number | undefined> {
     const { channel } = this.options;
-    const operand = (k: number) => this.evaluate(command, command.operands[k]);
+    const number = (k: number) => this.number(command.operands[k]);
+    if (ACCEPTED.has(command.name)) return undefined;
+    if (ARITHMETIC.has(command.name)) {
+      const target = command.targets[0]!;
+      this.variables.write(target, arithmetic(command.name as Arithmetic, this.variables.read(target), this.read(command.operands[0])));
+      return undefined;
+    }
     switch (command.name) {
-      case 'var':
-      case 'set_pgstat_chan':
-      case 'set_max_bandwidth':
-      case 'set_range':
-      case 'set_range_minmax':
-      case 'set_autoranging':
-      case 'endloop':
-      case 'endif':
-        // Ranging and bandwidth do not change an ideal simulated reading.
+      case 'array':
+        this.variables.allocate(command.arrays[0]!, number(0));
+        return undefined;
+      case 'store_var': {
+        const { value, integer } = this.read(command.operands[0]);
+        this.variables.write(command.targets[0]!, { type: command.variableType!, value, ...(integer && { integer }) });
+        return undefined;
+      }
+      case 'copy_var':
+        this.variables.write(command.targets[0]!, this.read(command.operands[0]));
+        return undefined;
+      case 'float_to_int':
+      case 'int_to_float': {
+        const target = command.targets[0]!;
+        this.variables.write(target, convert(this.variables.read(target), command.name === 'float_to_int'));
+        return undefined;
+      }
+      case 'alter_vartype': {
+        const target = command.targets[0]!;
+        const { value, integer } = this.variables.read(target);
+        this.variables.write(target, { type: command.variableType!, value, ...(integer && { integer }) });
+        return undefined;
+      }
+      case 'array_set':
+        this.variables.setElement(command.arrays[0]!, number(0), this.read(command.operands[1]));
+        return undefined;
+      case 'array_get':
+        this.variables.write(command.targets[0]!, this.variables.element(command.arrays[0]!, number(0)));
         return undefined;
       case 'set_pgstat_mode': {
-        const mode = operand(0);
-        if (mode === GALVANOSTAT_MODE && !this.options.galvanostat) throw new RuntimeFault(DEVICE_ERROR_CODES.modeNotSupported, command.line);
+        const mode = number(0);
+        if (mode === GALVANOSTAT_MODE && !this.options.galvanostat) throw new ScriptFault('modeNotSupported', 'this device has no galvanostat');
         this.drive(command, () => {
           channel.mode = mode;
           channel.holdsCurrent = false;
         });
         return undefined;
       }
+      case 'set_range':
+      case 'set_autoranging': {
+        // Potential ranges (`ab`, `da`) are not modelled: a cell's few volts fit the instrument's range.
+        const ranging = command.variableType === 'ba' ? channel.currentRanging : command.variableType === 'db' ? channel.appliedCurrentRanging : undefined;
+        if (!ranging) return undefined;
+        const [a, b] = [number(0), command.operands.length > 1 ? number(1) : 0];
+        this.drive(command, () => (command.name === 'set_range' ? ranging.setRange(a) : ranging.setAutoranging(a, b)));
+        return undefined;
+      }
       case 'set_e':
-        this.drive(command, () => (channel.appliedPotentialV = operand(0)));
+        this.drive(command, () => (channel.appliedPotentialV = number(0)));
         return undefined;
       case 'set_i':
-        this.drive(command, () => (channel.appliedCurrentA = operand(0)));
+        this.drive(command, () => (channel.appliedCurrentA = number(0)));
         return undefined;
       case 'cell_on':
         this.drive(command, () => (channel.cellOn = true));
@@ -165,25 +223,34 @@ export class ScriptRun {
         this.timerStartMs = this.nowMs;
         return undefined;
       case 'timer_get':
-        this.store(command, 0, held({ type: 'eb', value: (this.nowMs - this.timerStartMs) / 1000 }));
+        this.variables.write(command.targets[0]!, held({ type: 'eb', value: (this.nowMs - this.timerStartMs) / 1000 }));
         return undefined;
       case 'pck_start':
         this.pck = [];
         return undefined;
-      case 'pck_add':
-        this.pck?.push(this.packageVariable(command));
+      case 'pck_add': {
+        // The package carries type, value and reading metadata; whether a value is an integer is the script's business.
+        const { integer: _integer, ...variable } = this.read(command.operands[0]);
+        this.pck?.push(variable);
         return undefined;
+      }
       case 'pck_end':
         if (this.pck && this.pck.length > 0) this.options.output(encodePackage({ variables: this.pck }));
         this.pck = null;
         return undefined;
+      case 'send_string':
+        this.options.output(`T${this.text(command.text ?? [])}`);
+        return undefined;
       case 'wait':
-        await this.sleepUntil(this.nowMs + operand(0) * 1000, abortable);
+        await this.sleepUntil(this.nowMs + number(0) * 1000, abortable);
         this.physics(command.line, () => channel.advanceTo(this.nowMs));
         return undefined;
       case 'if':
-        if (!this.compare(command)) return command.end;
-        return undefined;
+        return this.compare(command) ? undefined : this.branchAfter(command);
+      case 'elseif':
+      case 'else':
+        // Reached from the end of a taken branch: the rest of the if is skipped.
+        return command.end;
       case 'breakloop':
         throw new BreakLoop();
       case 'loop':
@@ -193,6 +260,18 @@ export class ScriptRun {
         await this.measurementLoop(command, index);
         return command.end;
     }
+  }
+
+  /**
+   * After a false `if` (or `elseif`): the index to continue after, that of
+   * the first following `elseif` whose condition holds, of the `else`, or of
+   * the `endif`.
+   */
+  private branchAfter(command: Command): number {
+    const { commands } = this.program;
+    let at = command.next!;
+    while (commands[at]!.name === 'elseif' && !this.compare(commands[at]!)) at = commands[at]!.next!;
+    return at;
   }
 
   private async loop(command: Command, index: number): Promise<void> {
@@ -206,21 +285,36 @@ export class ScriptRun {
     }
   }
 
-  /** meas_loop_*: the technique's timing and readings; the body runs once per point. */
+  /** meas_loop_*: the technique's timing and readings (measurement-loops.ts); the body runs once per point. */
   private async measurementLoop(command: Command, index: number): Promise<void> {
     const { channel } = this.options;
     const body = () => this.execute(index + 1, command.end ?? index + 1);
-    const points = this.points(command);
+    const points = measurementLoop(command.name, {
+      channel,
+      startMs: this.nowMs,
+      value: (k) => this.number(command.operands[k]),
+      option: (name) => {
+        const operand = command.options[name]?.[0];
+        return operand && this.number(operand);
+      },
+      drive: (change) => this.drive(command, change),
+      eisPeriodsPerPoint: this.options.eisPeriodsPerPoint,
+      eisMinPointS: this.options.eisMinPointS,
+    });
     this.options.output(`M${(this.loopCount++).toString(16).toUpperCase().padStart(4, '0')}`);
     try {
       for (const point of points) {
+        if (point.apply) this.drive(command, point.apply);
         // Wait first: an abort during the wait leaves the cell at the abort time, not at the point.
         await this.sleepUntil(point.atMs, true);
         const readings = this.physics(command.line, () => {
           channel.advanceTo(this.nowMs);
           return point.read().map(held);
         });
-        readings.forEach((value, k) => this.store(command, k, value));
+        readings.forEach((value, k) => {
+          const target = command.targets[k];
+          if (target) this.variables.write(target, value);
+        });
         this.options.onPoint?.({ loop: command.name, labTimeMs: this.nowMs, readings });
         await body();
       }
@@ -228,96 +322,6 @@ export class ScriptRun {
       if (!(e instanceof BreakLoop)) throw e;
     } finally {
       this.options.output('*');
-    }
-  }
-
-  /** The points of a measurement loop: when each is taken and how it is read. Sets the drive. */
-  private points(command: Command): Iterable<{ atMs: number; read: () => Value[] }> {
-    const { channel } = this.options;
-    const operand = (k: number) => this.evaluate(command, command.operands[k]);
-    const requireCell = (on: boolean) => {
-      if (channel.cellOn !== on) throw new RuntimeFault(DEVICE_ERROR_CODES.wrongCellState, command.line);
-    };
-    const requireMode = (galvanostat: boolean, mode?: number) => {
-      if ((channel.mode === GALVANOSTAT_MODE) !== galvanostat || (mode !== undefined && channel.mode !== mode)) {
-        throw new RuntimeFault(DEVICE_ERROR_CODES.wrongMode, command.line);
-      }
-    };
-    const range = (currentA: number) => ({ status: 0, rangeIndex: currentRangeIndex(currentA) });
-    switch (command.name) {
-      case 'meas_loop_ocp': {
-        requireCell(false);
-        return this.timed(operand(0), operand(1), () => [{ type: 'ab', value: channel.readPotentialV() }]);
-      }
-      case 'meas_loop_cp': {
-        requireCell(true);
-        requireMode(true);
-        const currentA = operand(0);
-        this.drive(command, () => (channel.appliedCurrentA = currentA));
-        return this.timed(operand(1), operand(2), () => {
-          const measured = channel.readCurrentA();
-          return [
-            { type: 'ab', value: channel.readPotentialV() },
-            { type: 'ba', value: measured, ...range(measured) },
-          ];
-        });
-      }
-      case 'meas_loop_ca': {
-        requireCell(true);
-        requireMode(false);
-        const potentialV = operand(0);
-        this.drive(command, () => (channel.appliedPotentialV = potentialV));
-        return this.timed(operand(1), operand(2), () => {
-          const measured = channel.readCurrentA();
-          return [
-            { type: 'da', value: potentialV },
-            { type: 'ba', value: measured, ...range(measured) },
-          ];
-        });
-      }
-      case 'meas_loop_eis':
-      case 'meas_loop_geis': {
-        requireCell(true);
-        requireMode(false, 3);
-        const [amplitude, startHz, endHz, count, dc] = [0, 1, 2, 3, 4].map(operand) as [number, number, number, number, number];
-        if (!(amplitude > 0 && startHz > 0 && endHz > 0 && Number.isInteger(count) && count >= 1)) {
-          throw new RuntimeFault(DEVICE_ERROR_CODES.valueOutOfRange, command.line);
-        }
-        const galvanostatic = command.name === 'meas_loop_geis';
-        this.drive(command, () => {
-          if (galvanostatic) channel.appliedCurrentA = dc;
-          else channel.appliedPotentialV = dc;
-          channel.holdsCurrent = galvanostatic;
-        });
-        return this.sweep(startHz, endHz, count, (frequencyHz) => {
-          const z = channel.readImpedance(frequencyHz, galvanostatic ? { amplitudeA: amplitude } : { amplitudeV: amplitude });
-          const currentAmplitudeA = galvanostatic ? amplitude : amplitude / Math.hypot(z.re, z.im);
-          return [
-            { type: 'dc', value: frequencyHz },
-            { type: 'cc', value: z.re, status: 0, rangeIndex: currentRangeIndex(currentAmplitudeA) },
-            { type: 'cd', value: z.im },
-          ];
-        });
-      }
-      default:
-        throw new RuntimeFault(DEVICE_ERROR_CODES.unknownCommand, command.line);
-    }
-  }
-
-  /** Points every `intervalS` for `runS`: the k-th at t0 + k interval (k = 1...). */
-  private *timed(intervalS: number, runS: number, read: () => Value[]): Iterable<{ atMs: number; read: () => Value[] }> {
-    const startMs = this.nowMs;
-    const count = intervalS > 0 ? Math.floor(runS / intervalS + 1e-9) : 0;
-    for (let k = 1; k <= count; k++) yield { atMs: startMs + k * intervalS * 1000, read };
-  }
-
-  /** EIS points, log-spaced from start to end; each lasts a few periods, at least the minimum. */
-  private *sweep(startHz: number, endHz: number, count: number, read: (frequencyHz: number) => Value[]): Iterable<{ atMs: number; read: () => Value[] }> {
-    let atMs = this.nowMs;
-    for (let k = 0; k < count; k++) {
-      const frequencyHz = count === 1 ? startHz : startHz * (endHz / startHz) ** (k / (count - 1));
-      atMs += Math.max(this.options.eisMinPointS, this.options.eisPeriodsPerPoint / frequencyHz) * 1000;
-      yield { atMs, read: () => read(frequencyHz) };
     }
   }
 
@@ -348,6 +352,8 @@ export class ScriptRun {
     const { clock } = this.options;
     const waitMs = targetMs - clock.nowMs();
     if (waitMs > 0) {
+      // The wait is a turn of the event loop.
+      this.commandsThisTurn = 0;
       try {
         await clock.sleep(waitMs, abortable ? this.signal : undefined);
       } catch (e) {
@@ -361,27 +367,20 @@ export class ScriptRun {
 
   private compare(command: Command): boolean {
     const compare = COMPARE[command.comparison ?? '=='];
-    return compare(this.evaluate(command, command.operands[0]), this.evaluate(command, command.operands[1]));
+    return compare(this.number(command.operands[0]), this.number(command.operands[1]));
   }
 
-  private evaluate(command: Command, operand: Operand | undefined): number {
-    if (!operand) throw new RuntimeFault(DEVICE_ERROR_CODES.notInThisState, command.line);
-    if (operand.kind === 'literal') return operand.value;
-    const found = this.variables.get(operand.name);
-    if (!found) throw new RuntimeFault(DEVICE_ERROR_CODES.variableWithoutValue, command.line);
-    return found.value;
+  private read(operand: Operand | undefined): Value {
+    if (!operand) throw new ScriptFault('notInThisState', 'a command without its operand');
+    return this.variables.read(operand);
   }
 
-  private packageVariable(command: Command): PackageVariable {
-    const operand = command.operands[0];
-    if (operand?.kind === 'literal') return { type: 'ja', value: operand.value };
-    const found = operand ? this.variables.get(operand.name) : undefined;
-    if (!found) throw new RuntimeFault(DEVICE_ERROR_CODES.variableWithoutValue, command.line);
-    return { ...found };
+  private number(operand: Operand | undefined): number {
+    return this.read(operand).value;
   }
 
-  private store(command: Command, k: number, value: Value): void {
-    const name = command.targets[k];
-    if (name !== undefined) this.variables.set(name, value);
+  /** The text of `send_string`, an f-string's values written as numbers. */
+  private text(parts: readonly TextPart[]): string {
+    return parts.map((part) => (typeof part === 'string' ? part : String(packagedValue(this.number(part))))).join('');
   }
 }

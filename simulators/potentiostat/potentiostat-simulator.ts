@@ -17,7 +17,7 @@ import type { CellModel } from './cell/index.js';
 import { SIMULATOR_DEFAULTS, type DeviceIdentity } from './defaults.js';
 import { MethodScriptDevice, type DeviceEvent } from './device.js';
 import { SimulatorFaults } from './faults.js';
-import { SimulatedChannel, type NoiseSettings } from './simulated-channel.js';
+import { channelRangeSettings, SimulatedChannel, type NoiseSettings } from './simulated-channel.js';
 
 export interface PotentiostatSimulatorOptions {
   readonly cell: CellModel;
@@ -89,9 +89,10 @@ export class PotentiostatSimulator {
   constructor(options: PotentiostatSimulatorOptions) {
     this.cell = options.cell;
     this.logger = options.logger ?? silentLogger;
-    this.channel = new SimulatedChannel(options.cell, new Random(options.seed ?? SIMULATOR_DEFAULTS.seed), options.noise ?? SIMULATOR_DEFAULTS.noise, options.clock.nowMs());
+    const identity = { ...SIMULATOR_DEFAULTS.identity, ...options.identity };
+    this.channel = new SimulatedChannel(options.cell, new Random(options.seed ?? SIMULATOR_DEFAULTS.seed), options.noise ?? SIMULATOR_DEFAULTS.noise, options.clock.nowMs(), channelRangeSettings(identity.device));
     this.device = new MethodScriptDevice({
-      identity: { ...SIMULATOR_DEFAULTS.identity, ...options.identity },
+      identity,
       channel: this.channel,
       clock: options.clock,
       logger: this.logger,

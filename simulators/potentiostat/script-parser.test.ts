@@ -36,8 +36,8 @@ describe('parseScript', () => {
     const program = parseScript(stepScript({ kind: 'constant-potential', potentialV: 3.5, durationS: 60, intervalS: 1, hardLimits: HARD }));
     const conditions = program.commands.filter((c) => c.name === 'if');
     expect(conditions.map((c) => [c.operands[0], c.comparison, c.operands[1]])).toEqual([
-      [{ kind: 'variable', name: 'c' }, '>', { kind: 'literal', value: 5e-3 }],
-      [{ kind: 'variable', name: 'c' }, '<', { kind: 'literal', value: -5e-3 }],
+      [{ kind: 'variable', name: 'c' }, '>', { kind: 'literal', value: 5e-3, integer: false }],
+      [{ kind: 'variable', name: 'c' }, '<', { kind: 'literal', value: -5e-3, integer: false }],
     ]);
     for (const condition of conditions) expect(program.commands[condition.end!]?.name).toBe('endif');
   });
@@ -69,11 +69,14 @@ describe('parseScript', () => {
   it('reads literals and variables as operands', () => {
     const [, , command] = parseScript(['var p', 'var c', 'meas_loop_ca p c -500m 100m 2', 'endloop']).commands;
     expect(command?.operands).toEqual([
-      { kind: 'literal', value: -0.5 },
-      { kind: 'literal', value: 0.1 },
-      { kind: 'literal', value: 2 },
+      { kind: 'literal', value: -0.5, integer: false },
+      { kind: 'literal', value: 0.1, integer: false },
+      { kind: 'literal', value: 2, integer: false },
     ]);
-    expect(command?.targets).toEqual(['p', 'c']);
+    expect(command?.targets).toEqual([
+      { kind: 'variable', name: 'p' },
+      { kind: 'variable', name: 'c' },
+    ]);
   });
 
   it.each([
