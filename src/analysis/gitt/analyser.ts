@@ -1,6 +1,7 @@
 import { AnalysisError } from '../errors.js';
 import { median } from './median.js';
-import { analysePulse, summariseRest, type RestSummary, type StepSamples } from './pulse.js';
+import { analysePulse } from './pulse.js';
+import { summariseRest, type RestSummary, type StepSamples } from './rest.js';
 import { resolveSample, type ResolvedSample } from './sample.js';
 import type { GittPulseResult, GittSample } from './types.js';
 
@@ -95,7 +96,7 @@ export class GittAnalyser {
       this.phase = 'rest';
     } else if (this.phase === 'rest' && on) {
       const rest = this.current.timeS.length > 0 ? summariseRest(this.current, this.windowFraction) : null;
-      if (this.pending !== null) for (const r of this.complete(rest)) out.push(r);
+      if (this.pending !== null) for (const r of this.complete(rest, this.current)) out.push(r);
       this.before = rest;
       this.startPulse(sign);
     }
@@ -112,7 +113,7 @@ export class GittAnalyser {
    */
   endRest(): GittPulseResult[] {
     if (this.phase !== 'rest' || this.pending === null || this.current.timeS.length === 0) return [];
-    return this.complete(summariseRest(this.current, this.windowFraction));
+    return this.complete(summariseRest(this.current, this.windowFraction), this.current);
   }
 
   /** End of data: completes the last pulse (without Es when its rest is missing). */
@@ -131,7 +132,7 @@ export class GittAnalyser {
         `the final rest lasted ${rest.durationS.toPrecision(3)} s, under half the median rest (${typicalS.toPrecision(3)} s): Es may not be relaxed`,
       );
     }
-    return this.complete(rest);
+    return this.complete(rest, this.current);
   }
 
   private startPulse(sign: number): void {
@@ -147,12 +148,13 @@ export class GittAnalyser {
     return pending;
   }
 
-  private complete(after: RestSummary | null): GittPulseResult[] {
+  /** Analyses the pending pulse with the rest that followed it (its summary and its samples), if any. */
+  private complete(after: RestSummary | null, afterSamples: StepSamples | null = null): GittPulseResult[] {
     const pending = this.pending;
     if (pending === null) return [];
     this.pending = null;
     if (after !== null) this.restDurationsS.push(after.durationS);
-    const result = analysePulse({ ...pending, after, sample: this.sample, xBefore: this.x });
+    const result = analysePulse({ ...pending, after, afterSamples: after !== null ? afterSamples : null, sample: this.sample, xBefore: this.x });
     if (this.x !== null) this.x = result.x;
     return [result];
   }

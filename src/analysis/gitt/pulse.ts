@@ -1,7 +1,10 @@
 import { FARADAY_C_PER_MOL } from '../../core/physical-constants.js';
 import { NumericError } from '../numeric/errors.js';
 import { linearRegression } from '../numeric/linear-regression.js';
+import { readIrStep } from './ir-step.js';
 import { median } from './median.js';
+import { checkPulse } from './plausibility.js';
+import type { RestSummary, StepSamples } from './rest.js';
 import type { ResolvedSample } from './sample.js';
 import type { GittPulseResult } from './types.js';
 import { weppnerHugginsCm2PerS, weppnerHugginsSqrtTCm2PerS } from './weppner-huggins.js';
@@ -9,58 +12,13 @@ import { weppnerHugginsCm2PerS, weppnerHugginsSqrtTCm2PerS } from './weppner-hug
 /** Below this R^2 of V against sqrt(t), the sqrt(t) form is flagged. */
 const SQRT_T_R2_MIN = 0.98;
 
-/**
- * V(t_on+) is extrapolated from a line V(sqrt(t - t_on)) over this first
- * fraction of the pulse: an instrument's first sample comes one interval after
- * the switch, when the transient has already moved V by k sqrt(interval), which
- * taken as part of the IR step would shrink dEt (by 13% for 2 s of a 2 min
- * pulse, D by 30%). Early samples follow sqrt(t) best.
- */
-const IR_EXTRAPOLATION_FRACTION = 0.25;
-
-/** Samples of one step (pulse or rest), in time order. */
-export interface StepSamples {
-  readonly timeS: number[];
-  readonly voltageV: number[];
-  readonly currentA: number[];
-}
-
-/** A rest as the pulse analysis sees it. */
-export interface RestSummary {
-  /** Last voltage of the rest: V(t_on-) for the pulse that follows. */
-  readonly lastV: number;
-  /** Time of the last sample of the rest: the current of the next pulse is switched on right after it. */
-  readonly lastTimeS: number;
-  /** Mean voltage over the final fraction of the rest: the relaxed voltage. */
-  readonly relaxedV: number;
-  readonly durationS: number;
-}
-
-/**
- * Summarises a non-empty rest. The relaxed voltage averages the samples of its
- * last `windowFraction` (at least the last sample), so voltage noise does not
- * enter dEs through a single sample.
- */
-export function summariseRest(rest: StepSamples, windowFraction: number): RestSummary {
-  const t = rest.timeS;
-  const v = rest.voltageV;
-  const last = t.length - 1;
-  const durationS = t[last]! - t[0]!;
-  const from = t[last]! - windowFraction * durationS;
-  let sum = 0;
-  let count = 0;
-  for (let k = last; k >= 0 && (count === 0 || t[k]! >= from); k--) {
-    sum += v[k]!;
-    count++;
-  }
-  return { lastV: v[last]!, lastTimeS: t[last]!, relaxedV: sum / count, durationS };
-}
-
 export interface PulseInput {
   readonly index: number;
   readonly pulse: StepSamples;
   readonly before: RestSummary | null;
   readonly after: RestSummary | null;
+  /** The samples of the rest after the pulse: its start carries the IR step at the switch-off. */
+  readonly afterSamples: StepSamples | null;
   readonly sample: ResolvedSample;
   /** Composition before this pulse, null when not tracked. */
   readonly xBefore: number | null;
@@ -86,11 +44,14 @@ export function analysePulse(input: PulseInput): GittPulseResult {
   const dEsV = e0V !== null && esV !== null ? esV - e0V : null;
   if (before === null) warnings.push('no rest before the pulse: E0 and the IR step unknown');
   if (after === null) warnings.push('no rest after the pulse: Es unknown');
-  const onV = voltageAtSwitchOn(t, v, startS, durationS);
-  const irDropV = before !== null ? onV - before.lastV : null;
+  const ir = readIrStep({ pulse, onS: startS, durationS, before, after: input.afterSamples });
+  for (const w of ir.warnings) warnings.push(w);
+  const irDropV = ir.irDropV;
   const resistanceOhm = irDropV !== null ? irDropV / currentA : null;
-  const dEtV = n >= 2 ? v[n - 1]! - onV : null;
+  const dEtV = n >= 2 ? ir.endV - ir.onV : null;
   if (n < 2) warnings.push('the pulse has a single sample: duration and dEt unknown');
+  const plausibility = checkPulse({ currentA, ir, dEtV, dEsV });
+  for (const w of plausibility.warnings) warnings.push(w);
 
   const sqrtFit = fitSqrtT(t, v, startS, warnings);
   if (sqrtFit !== null && sqrtFit.r2 < SQRT_T_R2_MIN) {
@@ -98,7 +59,7 @@ export function analysePulse(input: PulseInput): GittPulseResult {
   }
 
   let diffusionCm2PerS: number | null = null;
-  if (sample.volumePerAreaCm !== null && dEsV !== null && dEtV !== null) {
+  if (sample.volumePerAreaCm !== null && dEsV !== null && dEtV !== null && plausibility.weppnerHugginsTrusted) {
     if (dEtV === 0) warnings.push('dEt is zero: Weppner-Huggins D undefined');
     else diffusionCm2PerS = weppnerHugginsCm2PerS(durationS, sample.volumePerAreaCm, dEsV, dEtV);
   }
@@ -113,7 +74,14 @@ export function analysePulse(input: PulseInput): GittPulseResult {
   // Positive (charging) current takes ions out of the host.
   const dx = sample.hostMol !== null ? -chargeC / (z * FARADAY_C_PER_MOL * sample.hostMol) : null;
   let diffusionSqrtTCm2PerS: number | null = null;
-  if (sample.molarVolumeCm3PerMol !== null && sample.areaCm2 !== null && dx !== null && dEsV !== null && sqrtFit !== null) {
+  if (
+    sample.molarVolumeCm3PerMol !== null &&
+    sample.areaCm2 !== null &&
+    dx !== null &&
+    dEsV !== null &&
+    sqrtFit !== null &&
+    plausibility.sqrtTTrusted
+  ) {
     if (dx === 0 || sqrtFit.slope === 0) warnings.push('no charge passed or no sqrt(t) slope: sqrt(t) form undefined');
     else {
       diffusionSqrtTCm2PerS = weppnerHugginsSqrtTCm2PerS({
@@ -165,27 +133,6 @@ function switchOnTimeS(t: number[], before: RestSummary | null): number {
   if (before === null) return first - intervalS;
   if (first - before.lastTimeS < intervalS / 2) return first;
   return Math.max(before.lastTimeS, first - intervalS);
-}
-
-/**
- * V(t_on+): the intercept of V against sqrt(t - t_on) over the first part of
- * the pulse, or the first sample when there are too few samples for a line or
- * the first sample is (nearly) at the switch itself.
- */
-function voltageAtSwitchOn(t: number[], v: number[], onS: number, durationS: number): number {
-  const early: number[] = [];
-  for (let k = 0; k < t.length && (t[k]! - onS <= IR_EXTRAPOLATION_FRACTION * durationS || early.length < 3); k++) early.push(k);
-  if (early.length < 3 || t[0]! - onS <= 1e-6 * durationS) return v[0]!;
-  try {
-    return linearRegression(
-      early.map((k) => Math.sqrt(t[k]! - onS)),
-      early.map((k) => v[k]!),
-    ).intercept;
-  } catch (e) {
-    // Sample times that cannot carry a line (all sqrt(t) equal at double precision): the first sample it is.
-    if (!(e instanceof NumericError)) throw e;
-    return v[0]!;
-  }
 }
 
 /** V against sqrt(t - t_on) over the pulse; null (with a warning) when it cannot be fitted. */

@@ -3,9 +3,12 @@ import type { GittSeries } from './types.js';
 /**
  * A GITT run computed from the closed-form short-time solution, for tests and
  * demos: at rest V = E0; during pulse k V = E0 + I R + k sqrt(t - t_on); after
- * it the IR step vanishes and V relaxes without exponentials (a parabola) to
- * Es, reached halfway through the rest. dEs is chosen so that the
- * Weppner-Huggins D of pulse k is `diffusionCm2PerS[k]` exactly.
+ * it the IR step vanishes and V relaxes to Es, reached halfway through the
+ * rest, as the flux switched off does in a semi-infinite solid (sqrt(tau + s) -
+ * sqrt(s), s from the switch-off) less a term linear in s that brings it to Es
+ * in finite time. dEs is chosen so that the Weppner-Huggins D of pulse k is
+ * `diffusionCm2PerS[k]` exactly. (src/analysis/gitt/sphere-gitt.test-support.ts
+ * has the exact sphere for tests of accuracy.)
  */
 export interface SyntheticGittOptions {
   readonly initialVoltageV: number;
@@ -69,12 +72,22 @@ export function syntheticGittRun(o: SyntheticGittOptions): GittSeries {
     const afterIr = start + dEt;
     const last = k === o.diffusionCm2PerS.length - 1;
     if (!(last && o.omitFinalRest)) {
-      sampleStep(clock, clock + o.restS, (dt) => [es + (afterIr - es) * Math.max(0, 1 - dt / (0.5 * o.restS)) ** 2, 0], false);
+      sampleStep(clock, clock + o.restS, (dt) => [es + (afterIr - es) * relaxation(dt, o.pulseS, 0.5 * o.restS), 0], false);
       clock += o.restS;
     }
     e0 = es;
   });
   return { timeS: Float64Array.from(t), voltageV: Float64Array.from(v), currentA: Float64Array.from(i) };
+}
+
+/**
+ * From 1 at the switch-off to 0 at `endS` and after: (sqrt(tau + s) - sqrt(s))/sqrt(tau), the
+ * semi-infinite solid's relaxation, less the line through its value at `endS`.
+ */
+function relaxation(s: number, pulseS: number, endS: number): number {
+  if (s >= endS) return 0;
+  const shape = (x: number) => (Math.sqrt(pulseS + x) - Math.sqrt(x)) / Math.sqrt(pulseS);
+  return shape(s) - (s / endS) * shape(endS);
 }
 
 /** Uniform numbers in [0, 1) from a seed (mulberry32): reproducible noise for synthetic data. */
