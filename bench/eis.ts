@@ -13,6 +13,12 @@
  * one that lets the JIT compile that circuit's elements; the first call is
  * shown too.
  *
+ * The shared spectra (the fixtures and circuits of fit-external.test.ts): the
+ * default search against ONE local fit of the same circuit from the same
+ * guess (`localOnly`, full tolerance), with the analytic Jacobian and with
+ * finite differences as impedance.py's curve_fit does; medians of repeated
+ * calls, the ratio search/local, the rss of each, and the peak resident set.
+ *
  *   npm run bench eis   (or, after npm run build: node dist/bench/eis.js)
  */
 import { readFileSync } from 'node:fs';
@@ -24,6 +30,7 @@ import { fitCircuit, gaussian, mulberry32, type CircuitFitOptions } from '../src
 import type { ImpedanceSpectrum } from '../src/analysis/eis/spectrum.js';
 import { PACKAGE_ROOT } from '../src/core/package-root.js';
 import { parseImpedanceFile } from '../src/io/impedance-file.js';
+import type { ImpedanceReadOptions } from '../src/io/impedance-file.js';
 import { median } from './median.js';
 
 const EIGHT = 'R0-p(R1,CPE1)-p(R2,CPE2)-W1';
@@ -64,6 +71,32 @@ function timed<T>(rounds: number, work: () => T): { first: number; s: number; re
 
 const ms = (s: number) => `${(1000 * s).toFixed(1)} ms`;
 
+/** The spectra and circuits fit-external.test.ts pins. */
+const SHARED: [string, string, ImpedanceReadOptions][] = [
+  ['impedancepy_exampleData.csv', EIGHT, { excludeInductive: true }],
+  ['impedancepy_exampleData.csv', SEVEN, { excludeInductive: true }],
+  ['impedancepy_exampleData.csv', 'L0-R0-p(R1,CPE1)-p(R2,CPE2)-W1', {}],
+  ['impedancepy_exampleDataBioLogic.mpt', 'R0-p(R1,CPE1)', {}],
+  ['impedancepy_exampleDataGamry.DTA', 'R0-p(R1,CPE1)-p(R2,CPE2)', {}],
+  ['pydrttools_LIB_data.txt', 'L0-R0-p(R1,CPE1)-p(R2,CPE2)-W1', {}],
+];
+
+function sharedSpectra(): void {
+  console.log(`shared spectra: default search against one local fit from the same guess (median of ${FIT_ROUNDS})`);
+  for (const [file, circuit, options] of SHARED) {
+    const data = parseImpedanceFile(readFileSync(join(PACKAGE_ROOT, 'tests', 'fixtures', 'external', file)), file, options);
+    const search = timed(FIT_ROUNDS, () => fitCircuit(circuit, data));
+    const local = timed(FIT_ROUNDS, () => fitCircuit(circuit, data, { localOnly: true }));
+    const localFd = timed(FIT_ROUNDS, () => fitCircuit(circuit, data, { localOnly: true, analyticJacobian: false }));
+    console.log(`  ${file} ${circuit}`);
+    console.log(`    search        ${ms(search.s)}  rss ${search.result.rss.toExponential(4)} ohm^2  (${search.result.localFits} local fits)`);
+    console.log(`    one local fit ${ms(local.s)}  rss ${local.result.rss.toExponential(4)} ohm^2  (analytic Jacobian)`);
+    console.log(`    one local fit ${ms(localFd.s)}  rss ${localFd.result.rss.toExponential(4)} ohm^2  (finite differences, as curve_fit)`);
+    console.log(`    ratio         ${(search.s / local.s).toFixed(2)} x the analytic local fit, ${(search.s / localFd.s).toFixed(2)} x the finite-difference one`);
+  }
+  console.log(`  peak resident set ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+}
+
 export async function main(): Promise<void> {
   const spectra = Array.from({ length: FITS }, (_, k) => synthetic(EIGHT, [10, 100, 1e-6, 0.9, 200, 1e-3, 0.8, 20], 60, k + 1));
   fitCircuit(EIGHT, spectra[0]!); // warm-up: let the JIT compile the hot loops first
@@ -96,6 +129,7 @@ export async function main(): Promise<void> {
     console.log(`    exhaustive    ${ms(all.s)}  rss ${all.result.rss.toExponential(3)} ohm^2  (${all.result.localFits} local fits, one call)`);
     console.log(`    ratio         ${(fit.s / base.s).toFixed(1)} x baseline time; ${speedup.toFixed(0)} x faster than impedance.py's ${reference} s (goal ${SPEEDUP_GOAL} x)`);
   }
+  sharedSpectra();
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

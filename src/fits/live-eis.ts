@@ -2,6 +2,7 @@ import { bulkResistance, conductivitySPerCm, fittedArcs, interfaceResistanceOhmC
 import { CATHODES, ELECTROLYTES, type Cathode, type Electrolyte } from '../analysis/eis/interface-potentials.js';
 import { Circuit } from '../analysis/eis/circuit.js';
 import { fitCircuit, type CircuitFitResult } from '../analysis/eis/fit.js';
+import { fitSeries, type SeriesSweep } from '../analysis/eis/series.js';
 import { linKk, type LinKkResult } from '../analysis/eis/lin-kk.js';
 import { withoutInductivePoints, type ImpedanceSpectrum } from '../analysis/eis/spectrum.js';
 import type { DocumentBus } from '../core/bus.js';
@@ -40,6 +41,8 @@ interface LiveRun {
   readonly stream: string;
   descriptor: Descriptor | null;
   sweep: Sweep | null;
+  /** The sweeps of a VT series so far, fitted together after each (`eis-series`); null for other runs. */
+  readonly series: { readonly sweeps: SeriesSweep[]; readonly cache: Map<string, CircuitFitResult> } | null;
 }
 
 /**
@@ -59,7 +62,8 @@ export function attachLiveEisFit(bus: DocumentBus, logger: Logger): void {
     switch (doc.kind) {
       case 'run-start': {
         const plan = eisPlanOf(doc);
-        if (plan) runs.set(doc.runId, { plan, stream: eisStreamName(plan.instrument), descriptor: null, sweep: null });
+        const series = doc.protocol.startsWith('vt-series@') ? { sweeps: [], cache: new Map<string, CircuitFitResult>() } : null;
+        if (plan) runs.set(doc.runId, { plan, stream: eisStreamName(plan.instrument), descriptor: null, sweep: null, series });
         return;
       }
       case 'descriptor': {
@@ -80,6 +84,11 @@ export function attachLiveEisFit(bus: DocumentBus, logger: Logger): void {
           const flagged = sweep.flags.warnings('point');
           const result = flagged.length > 0 ? { ...analysed, warnings: [...analysed.warnings, ...flagged] } : analysed;
           if (!result.ok) logger.warn({ runId: doc.runId, sweep: sweep.index, warnings: result.warnings }, 'EIS fit flagged');
+          // The series first: the VT fit then takes this sweep's conductivity from it at once.
+          if (run.series) {
+            const across = analyzeSeries(run.plan, run.series, sweep.index, spectrum);
+            if (across) bus.publish({ kind: 'fit', runId: doc.runId, timestampNs: doc.timestampNs, method: 'eis-series', index: sweep.index, result: across });
+          }
           bus.publish({ kind: 'fit', runId: doc.runId, timestampNs: doc.timestampNs, method: 'eis', index: sweep.index, result });
         }
         return;
@@ -185,6 +194,51 @@ export function analyzeSweep(plan: EisPlan, measured: ImpedanceSpectrum, provena
     ok,
     warnings,
   };
+}
+
+/**
+ * The sweeps of a VT series so far fitted together (src/analysis/eis/series.ts):
+ * each arc the same process at every temperature, its relaxation frequency
+ * placed against the window, and the bulk and grain-boundary conductivity of
+ * every sweep, which may change as colder sweeps come. Null when the sweep
+ * has too few points to count; never throws (a failure is a warning).
+ */
+function analyzeSeries(plan: EisPlan, series: NonNullable<LiveRun['series']>, index: number, measured: ImpedanceSpectrum): Record<string, unknown> | null {
+  const spectrum = plan.analysis.excludeInductive ? withoutInductivePoints(measured) : measured;
+  if (spectrum.frequencyHz.length < MIN_POINTS) return null;
+  // A repeated sweep replaces the earlier attempt.
+  const earlier = series.sweeps.findIndex((s) => s.key === index);
+  if (earlier >= 0) {
+    series.sweeps[earlier] = { key: index, spectrum };
+    for (const key of [...series.cache.keys()]) if (key.split('/')[1] === String(index)) series.cache.delete(key);
+  } else series.sweeps.push({ key: index, spectrum });
+  const geometry = pelletGeometry(plan);
+  try {
+    const fit = fitSeries(Circuit.parse(plan.analysis.circuit), series.sweeps, { weighting: plan.analysis.weighting, cache: series.cache, ...(geometry && { geometry }) });
+    if (!fit) return null;
+    const sigma = (r: number | undefined) => (r !== undefined && geometry ? conductivitySPerCm(r, geometry) : null);
+    return {
+      method: 'eis-series',
+      model: plan.analysis.circuit,
+      anchorSweep: fit.anchor,
+      heldParameters: fit.held,
+      sweeps: fit.sweeps.map((s) => ({
+        sweep: s.key,
+        frequencyRangeHz: s.frequencyRangeHz,
+        resistanceOhm: s.resistanceOhm,
+        conductivitySPerCm: sigma(s.resistanceOhm.bulk),
+        grainBoundaryConductivitySPerCm: sigma(s.resistanceOhm['grain-boundary']),
+        arcs: s.arcs,
+        converged: s.fit.converged,
+        notes: s.notes,
+        warnings: s.fit.warnings,
+      })),
+      ok: true,
+      warnings: [],
+    };
+  } catch (e) {
+    return { method: 'eis-series', model: plan.analysis.circuit, ok: false, warnings: [`series fit failed: ${errorMessage(e)}`] };
+  }
 }
 
 /**

@@ -21,7 +21,9 @@ interface StepPoint {
 
 interface StepData {
   settled?: VtStepResult;
-  eis?: { conductivitySPerCm: number | null; ok: boolean; warnings: readonly string[] };
+  eis?: { conductivitySPerCm: number | null; ok: boolean; kkPass: boolean; warnings: readonly string[] };
+  /** This step's sweep in the fit of the whole series (`eis-series`): the values the Arrhenius fits use when there. */
+  series?: { bulk: number | null; grainBoundary: number | null; ok: boolean; notes: readonly string[] };
   t2?: readonly T2Row[];
   exsy?: readonly ExsyRow[];
   exsyDiffusion?: { valueCm2PerS: number; included: boolean; warnings: readonly string[] };
@@ -76,7 +78,9 @@ export function attachLiveVtFit(bus: DocumentBus, logger: Logger): void {
     }
     if (doc.kind !== 'fit' || !absorb(run, doc)) return;
     try {
-      updateStep(run, doc.index, (method, index, result) => publish(doc.runId, doc.timestampNs, method, index, result));
+      // The series fit may move every step's values: each is looked at again.
+      const steps = doc.method === 'eis-series' ? [...run.steps.keys()] : [doc.index];
+      for (const step of steps) updateStep(run, step, (method, index, result) => publish(doc.runId, doc.timestampNs, method, index, result));
       publishAcross(run, (method, index, result) => publish(doc.runId, doc.timestampNs, method, index, result), false);
     } catch (e) {
       logger.error({ runId: doc.runId, err: errorMessage(e) }, 'live VT fit failed on a step');
@@ -92,7 +96,16 @@ function absorb(run: LiveVt, doc: FitResult): boolean {
   const r = doc.result as Record<string, unknown>;
   if (doc.method === 'vt-step') data.settled = r as unknown as VtStepResult;
   else if (doc.method === 'eis') {
-    data.eis = { conductivitySPerCm: typeof r.conductivitySPerCm === 'number' ? r.conductivitySPerCm : null, ok: r.ok === true, warnings: (r.warnings as string[]) ?? [] };
+    const kk = r.kk as { pass?: boolean } | null | undefined;
+    data.eis = { conductivitySPerCm: typeof r.conductivitySPerCm === 'number' ? r.conductivitySPerCm : null, ok: r.ok === true, kkPass: kk?.pass === true, warnings: (r.warnings as string[]) ?? [] };
+  } else if (doc.method === 'eis-series') {
+    if (r.ok !== true) return false;
+    for (const s of r.sweeps as Array<{ sweep: number; conductivitySPerCm: number | null; grainBoundaryConductivitySPerCm: number | null; converged: boolean; notes: string[] }>) {
+      const step = run.steps.get(s.sweep) ?? {};
+      step.series = { bulk: s.conductivitySPerCm, grainBoundary: s.grainBoundaryConductivitySPerCm, ok: s.converged, notes: s.notes };
+      run.steps.set(s.sweep, step);
+    }
+    return true;
   } else if (doc.method === externalMethod('nmr-t2')) data.t2 = r.points as T2Row[];
   else if (doc.method === externalMethod('nmr-exsy')) data.exsy = r.points as ExsyRow[];
   else return false;
@@ -106,12 +119,15 @@ function updateStep(run: LiveVt, step: number, publish: Publish): void {
   const settled = data?.settled;
   if (!data || !settled) return;
   const temperatureK = settled.temperatureK.meanK;
-  if (data.eis && changed(run, `vt-conductivity/${step}`, data.eis)) {
-    const point = conductivityPoint(step, settled, data.eis);
+  if (data.eis && changed(run, `vt-conductivity/${step}`, [data.eis, data.series])) {
+    const point = conductivityPoint(step, settled, data, 'bulk');
     publish('vt-conductivity', step, {
       temperatureK,
       temperatureSdK: settled.temperatureK.sdK,
-      conductivitySPerCm: data.eis.conductivitySPerCm,
+      conductivitySPerCm: point?.value ?? null,
+      grainBoundaryConductivitySPerCm: data.series?.grainBoundary ?? null,
+      from: data.series ? 'eis-series' : 'eis',
+      notes: data.series?.notes ?? [],
       included: point?.included ?? false,
       warnings: point?.warnings ?? ['no conductivity: see the eis fit of this step'],
     });
@@ -129,43 +145,64 @@ function updateStep(run: LiveVt, step: number, publish: Publish): void {
   }
 }
 
-function conductivityPoint(step: number, settled: VtStepResult, eis: NonNullable<StepData['eis']>): StepPoint | null {
-  if (eis.conductivitySPerCm === null) return null;
-  const warnings = [...settled.warnings, ...(eis.ok ? [] : ['the EIS fit of this step is flagged', ...eis.warnings])];
-  return { step, temperatureK: settled.temperatureK.meanK, value: eis.conductivitySPerCm, included: settled.ok && eis.ok, warnings };
+/** The bulk or grain-boundary conductivity of a step: the series fit's when there (the sweep's own fit may mistake one arc for the other), else the sweep's bulk. */
+function conductivityPoint(step: number, settled: VtStepResult, data: StepData, process: ConductivityProcess): StepPoint | null {
+  const eis = data.eis;
+  if (!eis) return null;
+  const value = data.series ? (process === 'bulk' ? data.series.bulk : data.series.grainBoundary) : process === 'bulk' ? eis.conductivitySPerCm : null;
+  if (value === null) return null;
+  // With the series fit, the sweep counts when its spectrum passes Lin-KK and
+  // the fit with the anchor's CPEs converged: the sweep's own fit may be
+  // flagged only for what the series resolves (a series resistance on its
+  // bound beside a bulk arc above the window).
+  const ok = data.series ? data.series.ok && eis.kkPass : eis.ok;
+  const warnings = [...settled.warnings, ...(ok ? [] : ['the EIS fit of this step is flagged', ...eis.warnings])];
+  return { step, temperatureK: settled.temperatureK.meanK, value, included: settled.ok && ok, warnings };
 }
+
+type ConductivityProcess = 'bulk' | 'grain-boundary';
 
 /** The fits across temperatures: live when the counted points changed, and all of them at the end of the run. */
 function publishAcross(run: LiveVt, publish: Publish, final: boolean): void {
   const conductivity: StepPoint[] = [];
+  const grainBoundary: StepPoint[] = [];
   const diffusion: StepPoint[] = [];
   const t2: StepPoint[] = [];
   for (const [step, data] of [...run.steps].sort(([a], [b]) => a - b)) {
     const settled = data.settled;
     if (!settled) continue;
-    const point = data.eis && conductivityPoint(step, settled, data.eis);
-    if (point) conductivity.push(point);
+    const bulk = conductivityPoint(step, settled, data, 'bulk');
+    if (bulk) conductivity.push(bulk);
+    const boundary = conductivityPoint(step, settled, data, 'grain-boundary');
+    if (boundary) grainBoundary.push(boundary);
     if (data.exsyDiffusion) diffusion.push({ step, temperatureK: settled.temperatureK.meanK, value: data.exsyDiffusion.valueCm2PerS, included: data.exsyDiffusion.included, warnings: data.exsyDiffusion.warnings });
     if (data.t2) {
       const meanT2S = data.t2.reduce((s, r) => s + r.t2S, 0) / data.t2.length;
       t2.push({ step, temperatureK: settled.temperatureK.meanK, value: meanT2S, included: settled.ok, warnings: settled.warnings });
     }
   }
-  if (run.plan.eis) publishArrhenius(run, conductivity, 'conductivity', publish, final);
+  if (run.plan.eis) {
+    publishArrhenius(run, conductivity, 'conductivity', publish, final, 'bulk');
+    // Only where the series fit has told the grain-boundary arc apart.
+    if (grainBoundary.length > 0) publishArrhenius(run, grainBoundary, 'conductivity', publish, final, 'grain-boundary');
+  }
   if (run.plan.external?.kinds.includes('nmr-exsy') && run.plan.nmr.exsyDistanceCm !== null) publishArrhenius(run, diffusion, 'diffusion', publish, final);
   if (run.plan.external?.kinds.includes('nmr-t2')) publishT2(run, t2, publish, final);
 }
 
-function publishArrhenius(run: LiveVt, points: StepPoint[], quantity: ArrheniusQuantity, publish: Publish, final: boolean): void {
+/** `process`: which arc's conductivity (bulk or grain boundary), for `conductivity`. */
+function publishArrhenius(run: LiveVt, points: StepPoint[], quantity: ArrheniusQuantity, publish: Publish, final: boolean, process?: ConductivityProcess): void {
   const included = points.filter((p) => p.included);
-  if (!final && (included.length < MIN_ARRHENIUS_POINTS || !changed(run, `arrhenius/${quantity}`, included))) return;
+  if (!final && (included.length < MIN_ARRHENIUS_POINTS || !changed(run, `arrhenius/${quantity}/${process ?? ''}`, included))) return;
   const index = points.reduce((last, p) => Math.max(last, p.step), 0);
-  const base = { quantity, final, steps: included.map((p) => p.step), excluded: excludedOf(points) };
+  const base = { quantity, ...(process && { process }), final, steps: included.map((p) => p.step), excluded: excludedOf(points) };
+  // The grain boundary's own method: a fit document is one per run, method, index and time.
+  const method = process === 'grain-boundary' ? 'arrhenius-grain-boundary' : 'arrhenius';
   try {
     const fit = fitArrhenius(included, quantity);
-    publish('arrhenius', index, { ...base, ...fit, inputs: included.map(({ step, temperatureK, value }) => ({ step, temperatureK, value })), ok: true, warnings: [] });
+    publish(method, index, { ...base, ...fit, inputs: included.map(({ step, temperatureK, value }) => ({ step, temperatureK, value })), ok: true, warnings: [] });
   } catch (e) {
-    publish('arrhenius', index, { ...base, ok: false, warnings: [errorMessage(e)] });
+    publish(method, index, { ...base, ok: false, warnings: [errorMessage(e)] });
   }
 }
 

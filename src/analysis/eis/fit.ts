@@ -3,7 +3,8 @@ import { levenbergMarquardt, type LeastSquaresProblem, type LmOptions, type LmRe
 import { canonicalOrder } from './canonical-order.js';
 import { Circuit, type CircuitEvaluator } from './circuit.js';
 import { EisError } from './errors.js';
-import { arcsForBlocks, initialGuess, spectrumFeatures, type Arc } from './initial-guess.js';
+import { arcPlacements, initialGuess, spectrumFeatures, type Arc } from './initial-guess.js';
+import { formatCircuit, type CircuitNode } from './circuit-parser.js';
 import { angularFrequencies, assertValidSpectrum, type ImpedanceSpectrum } from './spectrum.js';
 import { extent } from '../../core/extent.js';
 
@@ -22,14 +23,21 @@ import { extent } from '../../core/extent.js';
  * blocks, then from seeded random perturbations of the guess in log space;
  * then it hops from the best minimum so far (basin hopping: perturb every
  * free parameter by about a decade, refit, keep if lower), which finds minima
- * that a few hundred independent random starts miss. It stops once a run of
- * local fits brings no lower minimum. That run is short (PATIENCE) while the
- * landscape looks benign: most spectra are fitted best from their guess, and
- * confirming that takes a few fits, not dozens. It is long (LONG_PATIENCE)
- * once the landscape has shown itself hard: a later start beat the first fit,
- * or the best minimum is degenerate (a parameter on its bound or not
- * determined to within a decade). Those are the spectra whose best minimum
- * has a small basin that only many starts and hops find.
+ * that a few hundred independent random starts miss.
+ *
+ * It stops as soon as a local fit from an independent start (a random start
+ * or a hop: not read from the same arcs as the guess) agrees with the best
+ * minimum so far: their costs differ by less than one unit of the residual
+ * variance s^2 = cost/(2N - free parameters) (see AGREEMENT). The guess runs
+ * first, then one hop from its minimum, so a benign landscape costs two
+ * exploring fits and a polish. Agreement among the structured starts does not
+ * count: they share the guess's reading of the arcs and can all end in one
+ * poorer minimum (the Gamry spectrum weighted by modulus, 1.44 x the best
+ * cost; a pellet whose bulk arc lies above the window, 6.7 x).
+ * A best minimum that stretches a CPE over an arc the fit has put elsewhere
+ * (an exponent below 0.6 centred outside the window, SUSPICIOUS_LN_ALPHA) does not end the search
+ * however often it is reached: the starts and hops go on until a plausible
+ * minimum is confirmed, or LONG_PATIENCE local fits in a row bring nothing.
  */
 
 export type Weighting = 'unit' | 'modulus' | 'proportional';
@@ -40,6 +48,7 @@ export interface CircuitFitOptions {
    * unit: every point alike; modulus: 1/|Z|^2; proportional: 1/Z'^2 for the
    * real and 1/Z''^2 for the imaginary residual (Boukamp 1995), each floored
    * at 1e-3 |Z| so a component crossing zero does not get infinite weight.
+   * Default unit.
    */
   weighting?: Weighting;
   /** parameters held at these values, by name (`R0`, `CPE1_1`) */
@@ -55,6 +64,13 @@ export interface CircuitFitOptions {
    * reference search of the tests and the benchmark (default false).
    */
   exhaustive?: boolean;
+  /**
+   * One local fit from the guess (the spectrum's, or `initialGuess`), to full
+   * tolerance, and no search: what a plain least-squares call such as
+   * impedance.py's curve_fit does. The benchmark's baseline, and a refit from
+   * values already known to be near the answer (default false).
+   */
+  localOnly?: boolean;
   /** seed of the random starts, for reproducible fits (default 1) */
   seed?: number;
   /** analytic Jacobian (default) or finite differences, for comparison */
@@ -89,34 +105,33 @@ export interface CircuitFitResult {
 const DEFAULT_RANDOM_STARTS = 8;
 const DEFAULT_HOPS = 64;
 /**
- * While the landscape looks benign the search stops after this many local
- * fits in a row without a lower minimum: the first minimum has then survived
- * two other starts; a third rarely changes the result and adds a third to
- * the time.
+ * Two local fits agree when their costs differ by less than AGREEMENT times
+ * the residual variance s^2 = cost/(2N - free parameters) of the lower one:
+ * a chi-square lower by less than one unit of s^2 is not a better fit in any
+ * statistical sense (the 1-sigma region of a parameter is where the cost
+ * rises by s^2), so a third start cannot improve on two that agree to within
+ * it. Distinct minima of the shared spectra that matter differ by far more
+ * (the Gamry spectrum's 1.1 %, exampleData's inductive fit 5x); the ones
+ * within it differ only in parameters the data do not determine (exampleData
+ * with Wo1: 0.18 % of cost, 0.2 s^2, in a Wo1 whose standard errors are
+ * 150-300 %).
  */
-const PATIENCE = 2;
-/** Once it has shown itself hard: every random start, then hops until this many in a row bring nothing. */
+const AGREEMENT = 1;
+/** Without degrees of freedom there is no s^2: then agreement is equality to this relative precision (exploring fits stop at ftol 1e-8). */
+const SAME_COST = 1e-6;
+/** Once the landscape has shown itself hard (an implausible best): every random start, then hops until this many local fits in a row bring nothing. */
 const LONG_PATIENCE = 32;
-/**
- * A local fit must lower the best cost by this fraction to count as progress:
- * exploring fits stop short of their minimum by about their ftol, so smaller
- * differences are one minimum reached twice, while distinct minima of the
- * test spectra differ by 3e-4 and more.
- */
-const PROGRESS = 1e-6;
-/**
- * A parameter whose standard error of ln p exceeds ln 10 is not determined to
- * within a decade. Looser than the warning's MAX_RELATIVE_STDERR: a time
- * constant just outside the frequency window is often poorly determined at
- * the best minimum of a regular spectrum.
- */
-const UNDETERMINED = Math.log(10);
 /**
  * A CPE exponent below 0.6 is rare for an arc of a real cell (dispersed arcs
  * are 0.6-1, a diffusion tail 0.5) and the mark of a CPE stretched over an arc
  * the minimum has put elsewhere, as in a pellet whose bulk arc sits at the top
- * of the window (there the short search stops at 80x the best cost). Such a
- * minimum calls for the long search; a false alarm costs time, never accuracy.
+ * of the window: there the first starts agree on minima at 1e8 times the best
+ * cost. Such a minimum never ends the search; a false alarm costs time, never
+ * accuracy. An R||CPE arc with such an exponent whose relaxation frequency
+ * (R Q)^(-1/alpha) lies inside the window is a real dispersed arc, not a
+ * stretched one (the pyDRTtools battery spectrum's 0.55 at 74 Hz): the
+ * stretched ones of the pellet and of exampleData's inductive fit all centre
+ * outside it, at 11 MHz and beyond.
  */
 const SUSPICIOUS_LN_ALPHA = Math.log(0.6);
 /** ln(1e10): how far (in ln) a parameter may move from its guess. */
@@ -124,8 +139,8 @@ const LOG_WINDOW = Math.log(1e10);
 const MIN_ALPHA = 1e-3;
 /** Standard deviation (in ln) of the random perturbations: one decade. */
 const PERTURBATION = Math.log(10);
-/** Other arc orders tried at most (permutations grow as k!). */
-const MAX_ARC_ORDERS = 6;
+/** Structured starts tried at most (placements and orders grow as k!): the best ranked. */
+const MAX_STRUCTURED_STARTS = 8;
 const PROPORTIONAL_FLOOR = 1e-3;
 /** A relative standard error above this makes a parameter "poorly determined". */
 const MAX_RELATIVE_STDERR = 1;
@@ -160,19 +175,23 @@ export function fitCircuit(circuitOrText: Circuit | string, spectrum: ImpedanceS
   const lower = logBase.map((v, j) => (isAlpha[j] ? Math.log(MIN_ALPHA) : v - LOG_WINDOW));
   const upper = logBase.map((v, j) => (isAlpha[j] ? 0 : v + LOG_WINDOW));
 
-  const structured = [logBase, ...arcOrderStarts(circuit, spectrum).map((g) => withOverrides(g).map(Math.log))];
+  const localOnly = options.localOnly ?? false;
+  const structured = localOnly ? [logBase] : structuredStarts(circuit, spectrum, problem, withOverrides);
   const random = mulberry32(options.seed ?? 1);
+  // Random starts scatter around the best ranked start.
+  const centre = structured[0]!;
   const randomStart = () =>
-    logBase.map((v, j) => {
+    centre.map((v, j) => {
       if (isFixed[j] || userGuess[j] !== undefined) return v;
       if (isAlpha[j]) return Math.log(0.4 + 0.6 * random());
       return v + PERTURBATION * gaussian(random);
     });
-  const space: SearchSpace = { problem, lower, upper, fixed: isFixed, alpha: isAlpha };
+  const space: SearchSpace = { problem, lower, upper, fixed: isFixed, alpha: isAlpha, cpeArcs: cpeArcIndices(circuit) };
   const budget: SearchBudget = {
     randomStarts: options.randomStarts ?? DEFAULT_RANDOM_STARTS,
     hops: options.hops ?? DEFAULT_HOPS,
     exhaustive: options.exhaustive ?? false,
+    localOnly,
   };
   const { best, localFits } = search(space, structured, randomStart, budget, random, circuit.text);
   const locked = names.map((_, j) => isFixed[j]! || userGuess[j] !== undefined);
@@ -214,18 +233,43 @@ interface SearchSpace {
   readonly upper: number[];
   readonly fixed: readonly boolean[];
   readonly alpha: readonly boolean[];
+  /** Indices (R, Q, alpha) of the circuit's R || CPE blocks. */
+  readonly cpeArcs: readonly CpeArcIndices[];
+}
+
+interface CpeArcIndices {
+  readonly r: number;
+  readonly q: number;
+  readonly alpha: number;
+}
+
+/** The R || CPE blocks of a circuit, anywhere in it, by parameter index. */
+function cpeArcIndices(circuit: Circuit): CpeArcIndices[] {
+  const out: CpeArcIndices[] = [];
+  const visit = (node: CircuitNode): void => {
+    if (node.kind === 'element') return;
+    node.children.forEach(visit);
+    if (node.kind !== 'parallel' || node.children.length !== 2) return;
+    const r = node.children.find((c) => c.kind === 'element' && c.type === 'R');
+    const cpe = node.children.find((c) => c.kind === 'element' && c.type === 'CPE');
+    if (r?.kind === 'element' && cpe?.kind === 'element') out.push({ r: circuit.indexOf(r.name), q: circuit.indexOf(`${cpe.name}_0`), alpha: circuit.indexOf(`${cpe.name}_1`) });
+  };
+  visit(circuit.root);
+  return out;
 }
 
 interface SearchBudget {
   readonly randomStarts: number;
   readonly hops: number;
   readonly exhaustive: boolean;
+  readonly localOnly: boolean;
 }
 
 /**
  * Local fits from the structured and random starts, then basin hops from the
- * best, each phase cut short by the patience (see the header); then a tight
- * polish of the winner.
+ * best, until two of them agree on a plausible best minimum (see the header);
+ * then a tight polish of the winner. `localOnly`: the first start alone, to
+ * full tolerance.
  */
 function search(
   space: SearchSpace,
@@ -247,30 +291,54 @@ function search(
       return null;
     }
   };
-  const degenerate = (fit: LmResult) =>
-    fit.atBound.some((b) => b) ||
-    fit.stderr.some((se, j) => !fixed[j] && !(se <= UNDETERMINED)) ||
-    fit.parameters.some((v, j) => alpha[j] && !fixed[j] && v < SUSPICIOUS_LN_ALPHA);
+  if (budget.localOnly) {
+    const only = localFit(structured[0]!, POLISH);
+    if (only === null) throw new EisError(`the local fit of ${circuit} from its guess failed numerically`, 'EIS_DATA', { starts: 1 });
+    return { best: only, localFits };
+  }
+  const freeCount = fixed.filter((f) => !f).length;
+  const dof = problem.m - freeCount;
+  const agree = (a: number, b: number) => Math.abs(a - b) <= (dof > 0 ? (AGREEMENT * Math.min(a, b)) / dof : SAME_COST * Math.min(a, b));
+  const lnOmega = extent(problem.omega)!;
+  const [lnOmegaMin, lnOmegaMax] = [Math.log(lnOmega.min), Math.log(lnOmega.max)];
+  const arcOf = new Map(space.cpeArcs.map((a) => [a.alpha, a]));
+  const plausible = (fit: LmResult) =>
+    !fit.parameters.some((v, j) => {
+      if (!alpha[j] || fixed[j] || v >= SUSPICIOUS_LN_ALPHA) return false;
+      const arc = arcOf.get(j);
+      if (!arc) return true;
+      // ln omega0 = -(ln R + ln Q)/alpha for R || CPE.
+      const lnOmega0 = -(fit.parameters[arc.r]! + fit.parameters[arc.q]!) / Math.exp(v);
+      return !(lnOmega0 >= lnOmegaMin && lnOmega0 <= lnOmegaMax);
+    });
   // Declared by a cast, not narrowed to null here: run() assigns it.
   let best = null as LmResult | null;
+  /** Local fits that ended in agreement with the best minimum, itself included. */
+  let confirmations = 0;
+  /** Local fits in a row that brought no lower minimum, for the long search of an implausible landscape. */
   let idle = 0;
-  let firstBeaten = false;
-  const hard = () => best !== null && (firstBeaten || degenerate(best));
-  const patience = () => (budget.exhaustive ? Infinity : hard() ? LONG_PATIENCE : PATIENCE);
-  const run = (start: number[]) => {
+  const done = () => {
+    if (budget.exhaustive || best === null) return false;
+    return plausible(best) ? confirmations >= 2 : idle >= LONG_PATIENCE;
+  };
+  /** `independent`: a random start or a hop, not read from the same arcs as the guess, whose agreement therefore tells something. */
+  const run = (start: number[], independent: boolean) => {
     const result = localFit(start, EXPLORE);
     if (result === null) {
-      // Before the first minimum there is nothing to be patient about.
       if (best !== null) idle++;
       return;
     }
-    if (best === null || result.cost < best.cost * (1 - PROGRESS)) {
-      if (best !== null) firstBeaten = true;
+    if (best !== null && agree(result.cost, best.cost)) {
+      if (independent) confirmations++;
+      idle++;
+      if (result.cost < best.cost) best = result;
+    } else if (best === null || result.cost < best.cost) {
+      best = result;
+      confirmations = 1;
       idle = 0;
     } else {
       idle++;
     }
-    if (best === null || result.cost < best.cost) best = result;
   };
   const hop = (from: LmResult) =>
     from.parameters.map((v, j) => {
@@ -278,18 +346,23 @@ function search(
       if (alpha[j]) return Math.log(0.4 + 0.6 * random());
       return Math.min(upper[j]!, Math.max(lower[j]!, v + PERTURBATION * gaussian(random)));
     });
-  for (const start of structured) {
-    if (idle >= patience()) break;
-    run(start);
+  // The guess, then one hop from its minimum: where both agree the search ends
+  // after two local fits. Otherwise the other structured starts, the random
+  // starts and the hops until an independent start agrees with the best.
+  const [guess, ...others] = structured;
+  run(guess!, false);
+  let hops = 0;
+  if (best !== null && budget.hops > 0 && !done()) (hops++, run(hop(best), true));
+  for (const start of others) {
+    if (done()) break;
+    run(start, false);
   }
-  for (let s = 0; s < budget.randomStarts && idle < patience(); s++) run(randomStart());
+  for (let s = 0; s < budget.randomStarts && !done(); s++) run(randomStart(), true);
   if (best === null) throw new EisError(`every start of the ${circuit} fit failed numerically`, 'EIS_DATA', { starts: localFits });
-  if (idle < patience()) {
-    // The hops get a patience of their own: a hard landscape has earned them
-    // the full run however many random starts came back empty.
-    idle = 0;
-    for (let h = 0; h < budget.hops && idle < patience(); h++) run(hop(best));
-  }
+  // The hops get a patience of their own: a hard landscape has earned them
+  // the full run however many random starts came back empty.
+  idle = 0;
+  for (; hops < budget.hops && !done(); hops++) run(hop(best), true);
   const polished = localFit(best.parameters, POLISH);
   return { best: polished && polished.cost <= best.cost ? polished : best, localFits };
 }
@@ -325,15 +398,36 @@ function namedValues(circuit: Circuit, byName: Readonly<Record<string, number>>,
   return out;
 }
 
-/** Guesses for the other orders in which the detected arcs can be given to the parallel blocks. */
-function arcOrderStarts(circuit: Circuit, spectrum: ImpedanceSpectrum): number[][] {
+/**
+ * The starts read from the spectrum: every placement of the arcs
+ * (`arcPlacements`) in every order over the circuit's parallel blocks,
+ * ranked by their cost (lowest first, the guess first among equals) so the
+ * first two local fits start from the two starts nearest the data. Orders that only
+ * swap arcs between blocks of one shape (`p(R1,CPE1)-p(R2,CPE2)`) are the
+ * same start relabelled: its fit would end in the same minimum and "agree"
+ * without telling anything, so one of them is kept.
+ */
+function structuredStarts(circuit: Circuit, spectrum: ImpedanceSpectrum, problem: LogSpaceProblem, overridden: (guess: number[]) => number[]): number[][] {
   const top = circuit.root.kind === 'series' ? circuit.root.children : [circuit.root];
-  const blocks = top.filter((node) => node.kind !== 'element').length;
-  if (blocks < 2) return [];
-  const arcs = arcsForBlocks(spectrumFeatures(spectrum), blocks);
-  return permutations(arcs)
-    .slice(1, 1 + MAX_ARC_ORDERS)
-    .map((order) => initialGuess(circuit, spectrum, order));
+  const shapes = top.filter((node) => node.kind !== 'element').map((node) => formatCircuit(node).replace(/\d+/g, '#'));
+  const features = spectrumFeatures(spectrum);
+  const seen = new Set<string>();
+  const starts: { x: number[]; cost: number }[] = [];
+  for (const placement of arcPlacements(features, shapes.length)) {
+    for (const order of permutations(placement)) {
+      const key = order.map((arc, k) => `${shapes[k]}@${arc.omega.toPrecision(6)}`).sort().join(';');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const x = overridden(initialGuess(circuit, spectrum, order, features)).map(Math.log);
+      starts.push({ x, cost: problem.costAt(x) });
+    }
+  }
+  // The guess (the first placement in its order) goes first: it is the start
+  // of a plain local fit and, on the shared spectra, already in the best basin;
+  // the others follow nearest the data first, to confirm or beat it.
+  const [guess, ...others] = starts;
+  others.sort((a, b) => a.cost - b.cost);
+  return [guess!, ...others].slice(0, MAX_STRUCTURED_STARTS).map((s) => s.x);
 }
 
 function permutations(items: readonly Arc[]): Arc[][] {
@@ -407,6 +501,20 @@ class LogSpaceProblem implements LeastSquaresProblem {
       out[i] = this.wRe[i]! * (zRe[i]! - this.spectrum.zRe[i]!);
       out[n + i] = this.wIm[i]! * (zIm[i]! - this.spectrum.zIm[i]!);
     }
+  }
+
+  /** The weighted cost at x, Infinity where the model overflows: how near the data a start is. */
+  costAt(x: readonly number[]): number {
+    const r = new Float64Array(this.m);
+    try {
+      this.residuals(Float64Array.from(x), r);
+    } catch (e) {
+      if (!isNumericError(e)) throw e;
+      return Infinity;
+    }
+    let cost = 0;
+    for (let i = 0; i < r.length; i++) cost += r[i]! * r[i]!;
+    return Number.isFinite(cost) ? cost : Infinity;
   }
 
   unweightedRss(x: number[]): number {

@@ -100,34 +100,71 @@ export function spectrumFeatures(spectrum: ImpedanceSpectrum): SpectrumFeatures 
  * sharing the resistance not yet accounted for.
  */
 export function arcsForBlocks(features: SpectrumFeatures, count: number): Arc[] {
-  if (count === 0) return [];
+  return arcPlacements(features, count)[0] ?? [];
+}
+
+/** Decades beyond the window's edge where an arc the window only shows the side of is put. */
+const BEYOND_WINDOW_DECADES = 1;
+
+/**
+ * Ways to give `count` parallel blocks their arcs, each from high to low
+ * frequency; the first is `arcsForBlocks`'s. The detected arcs take the
+ * evenly spread slots nearest them; when fewer arcs are detected than there
+ * are blocks, the others are placed in every combination of the free slots
+ * and of a decade beyond either end of the window: a pellet's bulk arc above
+ * 1 MHz, or a process below the lowest frequency, shows only its side, no
+ * peak of -Z'' to detect, and a filler inside the window sends the fit to a
+ * minimum that stretches a CPE over both.
+ */
+export function arcPlacements(features: SpectrumFeatures, count: number): Arc[][] {
+  if (count === 0) return [[]];
   const logMax = Math.log(features.omegaMax);
   const logMin = Math.log(features.omegaMin);
-  const slots: (Arc | null)[] = new Array<Arc | null>(count).fill(null);
   const slotLog = (k: number) => logMax + ((k + 0.5) / count) * (logMin - logMax);
-  for (const arc of features.arcs.slice(0, count)) {
+  const taken = new Array<boolean>(count).fill(false);
+  const detected = features.arcs.slice(0, count);
+  for (const arc of detected) {
     let best = -1;
     for (let k = 0; k < count; k++) {
-      if (slots[k] !== null) continue;
+      if (taken[k]) continue;
       if (best < 0 || Math.abs(slotLog(k) - Math.log(arc.omega)) < Math.abs(slotLog(best) - Math.log(arc.omega))) best = k;
     }
-    slots[best] = arc;
+    taken[best] = true;
   }
   const span = Math.max(features.lowFrequencyResistanceOhm - features.highFrequencyResistanceOhm, 0.05 * features.maxModulusOhm);
-  const assigned = slots.reduce((s, a) => s + (a?.resistanceOhm ?? 0), 0);
-  const missing = slots.filter((a) => a === null).length;
+  const assigned = detected.reduce((s, a) => s + a.resistanceOhm, 0);
+  const missing = count - detected.length;
   const share = Math.max(span - assigned, 0.1 * span) / Math.max(missing, 1);
-  const filled = slots.map((a, k) => a ?? { omega: Math.exp(slotLog(k)), resistanceOhm: share });
-  // Detected and filled arcs, ordered from high to low frequency as circuits are usually written.
-  return filled.sort((a, b) => b.omega - a.omega);
+  const beyond = BEYOND_WINDOW_DECADES * Math.LN10;
+  const above = logMax + beyond;
+  const positions = [...taken.flatMap((t, k) => (t ? [] : [slotLog(k)])), above, logMin - beyond];
+  // An arc above the window holds the high-frequency intercept (the series
+  // resistance of the circuit, if any, shares it); the others share what is left.
+  const resistanceAt = (log: number) => (log === above ? Math.max(0.5 * features.highFrequencyResistanceOhm, 0.01 * features.maxModulusOhm) : share);
+  const placements: Arc[][] = [];
+  const seen = new Set<string>();
+  // Combinations of `missing` distinct positions, the evenly spread slots first.
+  const choose = (from: number, chosen: number[]): void => {
+    if (chosen.length === missing) {
+      const fillers = chosen.map((log) => ({ omega: Math.exp(log), resistanceOhm: resistanceAt(log) }));
+      const arcs = [...detected, ...fillers].sort((a, b) => b.omega - a.omega);
+      const key = arcs.map((a) => a.omega.toPrecision(6)).join();
+      if (!seen.has(key)) (seen.add(key), placements.push(arcs));
+      return;
+    }
+    for (let i = from; i < positions.length; i++) choose(i + 1, [...chosen, positions[i]!]);
+  };
+  choose(0, []);
+  return placements;
 }
 
 /**
  * A guess for every parameter of `circuit`. `arcs` gives the arc of each
- * top-level parallel block in order of appearance (default: `arcsForBlocks`).
+ * top-level parallel block in order of appearance (default: `arcsForBlocks`);
+ * `features`, the spectrum's when already computed.
  */
-export function initialGuess(circuit: Circuit, spectrum: ImpedanceSpectrum, arcs?: readonly Arc[]): number[] {
-  const f = spectrumFeatures(spectrum);
+export function initialGuess(circuit: Circuit, spectrum: ImpedanceSpectrum, arcs?: readonly Arc[], features?: SpectrumFeatures): number[] {
+  const f = features ?? spectrumFeatures(spectrum);
   const top = circuit.root.kind === 'series' ? circuit.root.children : [circuit.root];
   const blocks = top.filter((node) => node.kind !== 'element');
   const blockArcs = arcs ?? arcsForBlocks(f, blocks.length);
