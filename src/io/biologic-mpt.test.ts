@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { externalFixture } from '../../tests/support/external-fixtures.js';
-import { readMptTable } from './biologic-mpt.js';
+import { mptColumnIndex, mptNumbers, mptSeconds, readMptTable, type MptTable } from './biologic-mpt.js';
 import { ImportError, isImportError } from './errors.js';
 import { decodeText } from './text.js';
+
+/** Every column of a table as numbers (cells stay text until a reader asks for a column). */
+const numbers = (t: MptTable) => t.rows.map((_, k) => t.columns.map((_, c) => mptNumbers(t, c)[k]!));
 
 /** A minimal EC-Lab export: magic line, header count, free header text, column names, data. */
 const SMALL = [
@@ -23,7 +26,7 @@ describe('readMptTable', () => {
     const t = readMptTable(SMALL);
     expect(t.columns).toEqual(['time/s', 'Ewe/V', 'I/mA']);
     expect(t.headerLines).toBe(4);
-    expect(t.rows).toEqual([
+    expect(numbers(t)).toEqual([
       [0, 3.7, 0],
       [1.5, 3.7125, 0.1],
       [3, 3.725, 0.1],
@@ -33,7 +36,8 @@ describe('readMptTable', () => {
 
   it('reads an export without the header block (column names on line 1)', () => {
     const t = readMptTable('freq/Hz\tRe(Z)/Ohm\n100\t5\n');
-    expect(t).toMatchObject({ columns: ['freq/Hz', 'Re(Z)/Ohm'], rows: [[100, 5]], headerLines: 1 });
+    expect(t).toMatchObject({ columns: ['freq/Hz', 'Re(Z)/Ohm'], rows: [['100', '5']], headerLines: 1, loopStarts: null, warnings: [] });
+    expect(numbers(t)).toEqual([[100, 5]]);
   });
 
   it('reads the EC-Lab v11.18 PEIS export from impedance.py (Latin-1)', () => {
@@ -43,7 +47,7 @@ describe('readMptTable', () => {
     expect(t.columns).toContain('cycle number');
     expect(t.rows).toHaveLength(43);
     // first data line of the file: 1.0003201E+003 6.5470886E+001 3.8998979E-001 ...
-    expect(t.rows[0]!.slice(0, 3)).toEqual([1000.3201, 65.470886, 0.38998979]);
+    expect(numbers(t)[0]!.slice(0, 3)).toEqual([1000.3201, 65.470886, 0.38998979]);
     expect(t.rows.every((r) => r.length === t.columns.length)).toBe(true);
   });
 
@@ -52,10 +56,11 @@ describe('readMptTable', () => {
     ['EC-Lab ASCII FILE\nNb header lines : 90\nx\n', 'IMPORT_FORMAT', 2],
     ['EC-Lab ASCII FILE\nNb header lines : 4\nx\na\tb\n1\t2\t3\n', 'IMPORT_FORMAT', 5],
     ['EC-Lab ASCII FILE\nNb header lines : 4\nx\na\tb\n1\tx2\n', 'IMPORT_BAD_VALUE', 5],
-    ['a\tb\n1\t\t\n', 'IMPORT_FORMAT', 2],
+    ['a\tb\n1\t2\n3\n4\t5\n', 'IMPORT_FORMAT', 3],
   ])('reports malformed input with a typed error and the line (%#)', (text, code, line) => {
     try {
-      readMptTable(text);
+      const t = readMptTable(text);
+      t.columns.forEach((_, c) => mptNumbers(t, c));
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ImportError);
@@ -72,7 +77,7 @@ describe('readMptTable', () => {
       fc.property(header, fc.array(line, { maxLength: 8 }), (h, lines) => {
         try {
           const t = readMptTable(`${h}\n${lines.join('\n')}`);
-          for (const row of t.rows) for (const v of row) expect(Number.isFinite(v)).toBe(true);
+          for (let c = 0; c < t.columns.length; c++) for (const v of mptNumbers(t, c)) expect(Number.isFinite(v)).toBe(true);
         } catch (e) {
           expect(isImportError(e)).toBe(true);
         }

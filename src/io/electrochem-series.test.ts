@@ -117,4 +117,18 @@ describe('BioLogic .mpt series', () => {
     expect(e.code).toBe('IMPORT_MISSING_COLUMN');
     expect(e.message).toMatch(/^eis\.mpt: line 4: no column "time\/s"/);
   });
+  it('reads a galvanostatic export whose header has an empty and a repeated column name (EC-Lab 11.52 writes them)', () => {
+    const text = ['EC-Lab ASCII FILE', 'Nb header lines : 4', 'GCPL', 'mode\ttime/s\tEwe/V\t\tI/mA\tEwe/V\t', '1\t0.0\t3.5\t0\t0.0\t9\t', '1\t1.0\t3.4\t0\t-0.5\t9\t'].join('\n');
+    const s = parseElectrochemSeries(text, 'gcpl.mpt');
+    expect(Array.from(s.voltageV)).toEqual([3.5, 3.4]);
+    expect(Array.from(s.currentA)).toEqual([0, -5e-4]);
+    expect(s.warnings).toEqual(['line 4: column name "Ewe/V" repeated: the first is read']);
+  });
+
+  it('leaves the impedance rows of a sequence (GCPL then PEIS) out of the time series, with a warning that counts them', () => {
+    const text = ['EC-Lab ASCII FILE', 'Nb header lines : 4', 'GCPL + PEIS', 'time/s\tEwe/V\tI/mA\tfreq/Hz', '0\t3.5\t0\t0', '1\t3.4\t-0.5\t0', '2\t3.4\t0\t1000', '3\t3.4\t0\t100', '4\t3.41\t0\t0'].join('\n');
+    const s = parseElectrochemSeries(text, 'sequence.mpt');
+    expect(Array.from(s.timeS)).toEqual([0, 1, 4]);
+    expect(s.warnings).toEqual(['2 rows of impedance measurements (frequency > 0) were left out of the time series']);
+  });
 });

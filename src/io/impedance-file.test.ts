@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { EXTERNAL_FIXTURES, externalFixture as file, externalFixtureFiles } from '../../tests/support/external-fixtures.js';
 import { extent } from '../core/extent.js';
 import { ImportError, isImportError } from './errors.js';
-import { parseImpedanceFile, readImpedanceFile } from './impedance-file.js';
+import { parseImpedanceFile, parseImpedanceSpectra, readImpedanceFile } from './impedance-file.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -100,7 +100,7 @@ describe('sign conventions and formats by content', () => {
     expect(negated.source).toMatchObject({ imaginaryNegated: true, signRule: 'column name' });
   });
 
-  it("reads operando's own export by column name, leaving out text columns and empty cells, and refuses several sweeps", () => {
+  it("reads operando's own export by column name, leaving out text columns and empty cells, one spectrum per sweep", () => {
     const header = 'time_s,frequency_Hz,z_re_ohm,z_im_ohm,sweep,flags,seq,timestamp_ns';
     const rows = ['0,100000,12.5,-3.1,1,,1,5', '0.5,10000,20,-9.5,1,overload,2,6', '1,1000,,-20,1,,3,7', '1.5,100,80,-40,1,,4,8'];
     const spectrum = parseImpedanceFile(`${header}\n${rows.join('\n')}\n`, 'run-pstat2.eis.csv');
@@ -109,7 +109,13 @@ describe('sign conventions and formats by content', () => {
     expect(Array.from(spectrum.zIm)).toEqual([-3.1, -9.5, -40]);
     expect(spectrum.source).toMatchObject({ imaginaryColumn: 'z_im_ohm', imaginaryNegated: false, incompleteRowsSkipped: 1 });
     const twoSweeps = `${header}\n${rows[0]}\n${rows[1]!.replace(',1,overload', ',2,overload')}\n`;
-    expect(() => parseImpedanceFile(twoSweeps, 'two.csv')).toThrow(expect.objectContaining({ code: 'IMPORT_FORMAT', message: expect.stringMatching(/holds 2 sweeps \(column sweep: 1, 2\)/) }));
+    const both = parseImpedanceSpectra(twoSweeps, 'two.csv');
+    expect(both.spectra.map((x) => [x.source.loop, x.source.label, Array.from(x.frequencyHz)])).toEqual([
+      [1, 'sweep 1', [1e5]],
+      [2, 'sweep 2', [1e4]],
+    ]);
+    // The one-spectrum reader refuses them rather than merge them.
+    expect(() => parseImpedanceFile(twoSweeps, 'two.csv')).toThrow(expect.objectContaining({ code: 'IMPORT_FORMAT', message: expect.stringMatching(/holds 2 spectra \(sweep 1, sweep 2\)/) }));
   });
 
   it('reads the last attempt of a sweep a lost link interrupted and the run repeated, and says how many rows it left out', () => {
@@ -132,7 +138,7 @@ describe('sign conventions and formats by content', () => {
   });
 
   it('rejects a non-positive frequency, a missing file and an empty table with typed errors', async () => {
-    expect(() => parseImpedanceFile('1,2,-3\n0,2,-3\n', 'z.csv')).toThrow(/z\.csv \(csv\) line 2: frequency 0 Hz is not positive/);
+    expect(() => parseImpedanceFile('1,2,-3\n-2,2,-3\n', 'z.csv')).toThrow(/z\.csv \(csv\): line 2: frequency -2 Hz is not positive/);
     await expect(readImpedanceFile(join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'IMPORT_READ' });
     expect(() => parseImpedanceFile('# nothing\n', 'z.csv')).toThrow(expect.objectContaining({ code: 'IMPORT_EMPTY' }));
     expect(() => parseImpedanceFile('EC-Lab ASCII FILE\nNb header lines : 4\nx\ntime/s\tEwe/V\n1\t2\n', 'a.mpt')).toThrow(

@@ -19,6 +19,12 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/** True when no non-blank line follows line index `i`: the row there is the last of the file (one cut short there was being written). */
+export function isLastNonBlank(lines: readonly string[], i: number): boolean {
+  for (let k = i + 1; k < lines.length; k++) if (lines[k]!.trim() !== '') return false;
+  return true;
+}
+
 /**
  * `splitLines` for text that arrives in chunks (a file read as a stream):
  * `push` returns the lines a chunk completes, `end` the last one. A line

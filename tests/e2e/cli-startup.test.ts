@@ -66,7 +66,7 @@ describe('CLI start-up: what each command loads', () => {
   it('analyze eis fits a real spectrum without loading the lab', async () => {
     const file = externalFixture('impedancepy_exampleDataBioLogic.mpt');
     const { stdout, modules } = await loading([BIN, 'analyze', 'eis', file, '--circuit', 'R0-p(R1,CPE1)', '--json']);
-    expect(JSON.parse(stdout)).toMatchObject({ circuit: 'R0-p(R1,CPE1)', points: expect.any(Number) });
+    expect(JSON.parse(stdout)).toMatchObject({ spectra: [{ circuit: 'R0-p(R1,CPE1)', points: expect.any(Number) }] });
     expect(modules).toContain(`${COMMAND_MODULES}analyze-eis.js`);
     expectAnalysisOnly(modules);
   });

@@ -93,7 +93,10 @@ instruments:
     expect(csv.slice(0, csv.indexOf('\n'))).toBe('time_s,frequency_Hz,z_re_ohm,z_im_ohm,sweep,attempt,flags,seq,timestamp_ns');
     const offline = await operando('analyze', 'eis', path.join(dir, 'sweep.csv'), '--circuit', 'p(R1,CPE1)-p(R2,CPE2)-CPE3', '--weighting', 'modulus', '--json');
     expect(offline.code).toBe(0);
-    const fit = JSON.parse(offline.stdout) as { points: number; parameters: Record<string, { value: number }> };
+    // One sweep in the export: one spectrum in the file's list.
+    const { spectra } = JSON.parse(offline.stdout) as { spectra: Array<{ points: number; parameters: Record<string, { value: number }> }> };
+    expect(spectra).toHaveLength(1);
+    const fit = spectra[0]!;
     expect(fit.points).toBe(out.sweeps[0]!.points);
     expect(fit.parameters.R1!.value / out.sweeps[0]!.parameters.R1!.value).toBeCloseTo(1, 3);
   });

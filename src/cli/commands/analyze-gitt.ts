@@ -1,6 +1,8 @@
 import { analyzeGitt, type GittPulseResult, type GittSample } from '../../analysis/gitt/index.js';
+import { GITT_MAPPING } from '../../io/column-mapping.js';
 import { parseElectrochemSeries } from '../../io/electrochem-series.js';
 import { UsageError, type CliRunner } from '../command.js';
+import { columnMappingOption, readDataFile } from './analyze-data-file.js';
 import { onePositional, parseAnalyzeArgs, printJson, readInputFile } from './analyze-options.js';
 
 const MASS_SET = ['massG', 'molarVolumeCm3PerMol', 'molarMassGPerMol', 'areaCm2'] as const;
@@ -8,15 +10,17 @@ const PARAM_KEYS = [...MASS_SET, 'particleRadiusCm', 'theoreticalCapacityMah', '
 
 export const analyzeGittCommand: CliRunner = {
   async run(args, io) {
-    const { values, positionals } = parseAnalyzeArgs(args, { params: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseAnalyzeArgs(args, { params: { type: 'string' }, columns: { type: 'string' }, json: { type: 'boolean' } });
     const file = onePositional(positionals, 'data file');
     if (values.params === undefined) throw new UsageError('--params PARAMS.json is required');
+    const columns = columnMappingOption(values.columns, GITT_MAPPING);
     const sample = parseParams(await readInputFile(io, values.params), values.params);
-    const series = parseElectrochemSeries(await readInputFile(io, file), file);
+    const series = parseElectrochemSeries(await readDataFile(io, file), file, columns && { columns });
     const analysis = analyzeGitt(series, sample);
     const withX = analysis.pulses.some((p) => p.x !== null);
     const warnings = [
-      ...(series.skippedRows > 0 ? [`${series.skippedRows} rows with an empty cell (a value the instrument could not measure) were left out`] : []),
+      // What the reader noticed (rows left out, a current derived, a file cut short) comes first: it bears on every pulse.
+      ...series.warnings,
       ...analysis.warnings,
       ...analysis.pulses.flatMap((p) => p.warnings.map((w) => `pulse ${p.index}: ${w}`)),
     ];

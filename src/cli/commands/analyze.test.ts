@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOLTZMANN_EV_PER_K } from '../../core/physical-constants.js';
 import { syntheticGittRun } from '../../analysis/gitt/synthetic-run.js';
@@ -38,6 +39,16 @@ async function runJson(command: CliRunner, args: string[]) {
 }
 
 const relative = (actual: unknown, expected: number) => Math.abs((actual as number) / expected - 1);
+
+/** Two JSON values equal but for numbers, which agree to `tolerance` relative (files that store a run in other precisions). */
+function expectClose(actual: unknown, expected: unknown, tolerance: number, path = ''): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    expect(Math.abs(actual - expected), path).toBeLessThanOrEqual(tolerance * Math.abs(expected) + 1e-300);
+  } else if (typeof expected === 'object' && expected !== null && typeof actual === 'object' && actual !== null) {
+    expect(Object.keys(actual), path).toEqual(Object.keys(expected));
+    for (const [key, value] of Object.entries(expected)) expectClose((actual as Record<string, unknown>)[key], value, tolerance, `${path}.${key}`);
+  } else expect(actual, path).toEqual(expected);
+}
 
 describe('analyze gitt', () => {
   const volumePerAreaCm = (0.01 * 54) / (181.88 * 18);
@@ -113,6 +124,36 @@ describe('analyze gitt', () => {
     const mpt = await runJson(analyzeGittCommand, ['gitt.mpt', '--params', 'mass.json']);
     const d = (json: Record<string, unknown>) => (json.pulses as { diffusionCm2PerS: number }[]).map((p) => p.diffusionCm2PerS);
     d(mpt).forEach((value, k) => expect(relative(value, d(csv)[k]!)).toBeLessThan(1e-9));
+  });
+
+  it('reads the same run from a Maccor text export (Amps unsigned, State D) and from any table through --columns', async () => {
+    const csv = await runJson(analyzeGittCommand, ['gitt.csv', '--params', 'mass.json']);
+    const rows = (await readFile(join(dir, 'gitt.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',').map(Number) as [number, number, number]);
+    const maccor = rows.map(([t, v, i], k) => [k + 1, 0, 1, t.toFixed(4), 0, 0, 0, Math.abs(i).toFixed(10), v, i < 0 ? 'D' : i > 0 ? 'C' : 'R', 0, '12/01/2026 09:00:00'].join('\t'));
+    const header = "Today's Date 12/07/2026  Date of Test:\t12/01/2026\nRec#\tCyc#\tStep\tTest (Sec)\tStep (Sec)\tAmp-hr\tWatt-hr\tAmps\tVolts\tState\tES\tDPt Time";
+    await writeFile(join(dir, 'gitt.034'), `${header}\n${maccor.join('\r\n')}\r\n`);
+    const fromMaccor = await runJson(analyzeGittCommand, ['gitt.034', '--params', 'mass.json']);
+    // The export writes time to 0.1 ms and the current to 0.1 nA, as Maccor does: the fits agree to 1e-6.
+    expectClose(fromMaccor.pulses, csv.pulses, 1e-6);
+    expect(fromMaccor.warnings).toEqual([expect.stringMatching(/^Amps is unsigned in this export: the current of the \d+ discharge rows \(State D\) was negated$/), ...(csv.warnings as string[])]);
+    await writeFile(join(dir, 'gitt-arbin.txt'), `Test Time (h);Voltage (V);Current (mA)\n${rows.map(([t, v, i]) => [t / 3600, v, i * 1000].join(';')).join('\n')}\n`);
+    const mapped = await runJson(analyzeGittCommand, ['gitt-arbin.txt', '--params', 'mass.json', '--columns', 'time=Test Time (h),voltage=Voltage (V),current=Current (mA)']);
+    expectClose(mapped, csv, 1e-9);
+  });
+
+  it('reads an EC-Lab .mpr as its .mpt export, and refuses an unknown binary file with a typed error', async () => {
+    const mprDir = fileURLToPath(new URL('../../../tests/fixtures/biologic-mpr/', import.meta.url));
+    const json = async (file: string) => {
+      const io = collectingIo(mprDir);
+      expect(await analyzeGittCommand.run([file, '--params', join(dir, 'mass.json'), '--json'], io)).toBe(0);
+      return JSON.parse(io.out);
+    };
+    const [mpr, mpt] = [await json('yadg_coc.issue_185.mpr'), await json('yadg_coc.issue_185.mpt')];
+    // float32 values against their 8-digit text: the same pulse to 1e-6.
+    expect(mpt.pulses).toHaveLength(1);
+    expectClose(mpr, mpt, 1e-6);
+    await writeFile(join(dir, 'cycler.xlsx'), Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    await expect(analyzeGittCommand.run(['cycler.xlsx', '--params', 'mass.json'], collector())).rejects.toMatchObject({ code: 'IMPORT_UNSUPPORTED' });
   });
 
   it('prints a readable table with units without --json', async () => {

@@ -74,8 +74,9 @@ export const commands: readonly CliCommand[] = [
   },
   {
     name: 'analyze gitt',
-    summary: 'GITT: E0, Es, IR drop and Weppner-Huggins D of every pulse (CSV with time, voltage and current columns such as time_s,potential_V,current_A, or BioLogic .mpt)',
-    usage: 'operando analyze gitt DATA --params PARAMS.json [--json]',
+    summary:
+      'GITT: E0, Es, IR drop and Weppner-Huggins D of every pulse (CSV with time, voltage and current columns such as time_s,potential_V,current_A, BioLogic .mpr/.mpt, Gamry .DTA, Maccor export, any table with --columns)',
+    usage: 'operando analyze gitt DATA --params PARAMS.json [--columns "time=NAME (s),voltage=NAME (V),current=NAME (mA)"] [--json]',
     load: async () => (await import('./analyze-gitt.js')).analyzeGittCommand,
   },
   {
@@ -104,10 +105,10 @@ export const commands: readonly CliCommand[] = [
   },
   {
     name: 'analyze eis',
-    summary: 'EIS: equivalent-circuit fit, Lin-KK validation, DRT, conductivity (BioLogic .mpt, Gamry .DTA, CSV or text)',
+    summary: 'EIS: equivalent-circuit fit of each spectrum of a file, Lin-KK validation, DRT, conductivity (BioLogic .mpr/.mpt, Gamry .DTA, CSV or text, any table with --columns)',
     usage:
-      'operando analyze eis FILE --circuit STRING [--weighting unit|modulus|proportional] [--exclude-inductive] ' +
-      '[--thickness-cm X --area-cm2 Y] [--kk] [--drt] [--json]',
+      'operando analyze eis FILE --circuit STRING [--weighting unit|modulus|proportional (default modulus)] [--exclude-inductive] ' +
+      '[--thickness-cm X --area-cm2 Y] [--kk] [--drt] [--loop K] [--columns "frequency=NAME (Hz),zre=NAME (ohm),zim=NAME (ohm)[,loop=NAME]"] [--json]',
     load: async () => (await import('./analyze-eis.js')).analyzeEisCommand,
   },
   {

@@ -6,6 +6,15 @@ import { CircuitString, InstrumentId, Quantity } from '../parameter-schemas.js';
 export const DEFAULT_EIS_CIRCUIT = 'R0-p(R1,CPE1)-p(R2,CPE2)';
 
 /**
+ * The fit weighting unless the parameters (or `analyze eis --weighting`) name
+ * another: the live fit of each sweep and the offline `analyze eis` both take
+ * it from here. Modulus, because a solid electrolyte's spectrum spans decades
+ * of |Z|: unit weighting fits the large low-frequency arc and gives up the
+ * small high-frequency bulk arc that conductivity is read from.
+ */
+export const DEFAULT_EIS_WEIGHTING = 'modulus' satisfies 'unit' | 'modulus' | 'proportional';
+
+/**
  * One impedance sweep and its analysis, as the operator writes it. These
  * properties are shared by the EIS protocol and by protocols that run sweeps
  * as a step (VT series).
@@ -32,7 +41,7 @@ export const EisSweepProperties = {
   ocpDuration: Type.Optional(Quantity('open-circuit measurement before a sweep biased vs OCP (default "10 s")')),
   waitBefore: Type.Optional(Quantity('open-circuit wait before each sweep (default "0 s"); the OCP is taken at its end')),
   circuit: Type.Optional(CircuitString(`equivalent circuit fitted after each sweep (default ${DEFAULT_EIS_CIRCUIT})`)),
-  weighting: Type.Optional(Type.Union([Type.Literal('unit'), Type.Literal('modulus'), Type.Literal('proportional')], { description: 'fit weighting (default modulus)' })),
+  weighting: Type.Optional(Type.Union([Type.Literal('unit'), Type.Literal('modulus'), Type.Literal('proportional')], { description: `fit weighting (default ${DEFAULT_EIS_WEIGHTING})` })),
   excludeInductive: Type.Optional(Type.Boolean({ description: 'leave points with Z\'\' > 0 out of the fit (default false)' })),
 };
 

@@ -10,7 +10,7 @@ import { PROTOCOL_BOUNDS } from '../defaults.js';
 import { potentiostatBounds } from '../instrument-bounds.js';
 import type { InstrumentLookup, PreparedProtocol, ProtocolDefinition, RunContext } from '../protocol.js';
 import { badParameter, checkRunDuration, checkSamplesPerStep, durationAt, frequencyAt, positiveAt, quantityAt } from '../temperature/parameter-reader.js';
-import { DEFAULT_EIS_CIRCUIT, EisParametersSchema, type EisExcitation, type EisParametersInput, type EisPlan, type EisSweepInput } from './eis-parameters.js';
+import { DEFAULT_EIS_CIRCUIT, DEFAULT_EIS_WEIGHTING, EisParametersSchema, type EisExcitation, type EisParametersInput, type EisPlan, type EisSweepInput } from './eis-parameters.js';
 
 /** Phases published as progress documents; the live EIS fit fits a sweep at `eis-sweep-done`. */
 export const EIS_PHASES = { sweep: 'eis-sweep', sweepDone: 'eis-sweep-done', sweepAborted: 'eis-sweep-aborted' } as const;
@@ -101,7 +101,7 @@ export function planEisSweep(input: EisSweepInput, instrument: PotentiostatInstr
     restS,
     ocpS: Math.min(ocpS, restS),
     restIntervalS: Math.min(REST_INTERVAL_S, restS),
-    analysis: { circuit, weighting: input.weighting ?? 'modulus', excludeInductive: input.excludeInductive ?? false },
+    analysis: { circuit, weighting: input.weighting ?? DEFAULT_EIS_WEIGHTING, excludeInductive: input.excludeInductive ?? false },
     sample: instrument.sample || sampleOverrides ? { name: instrument.id, ...instrument.sample, ...sampleOverrides } : null,
   };
   // A bias vs OCP is checked again with the measured OCP; one no OCP can keep inside the limits is refused now.
