@@ -15,7 +15,7 @@ export const DEVICE_ERROR_CODES = {
   valueOutOfRange: 0x000f,
   /** meas_loop_ocp with the cell on, or a loop that drives the cell with it off. */
   wrongCellState: 0x0014,
-  /** A technique run in a pgstat mode that cannot do it (EIS outside mode 3, CP outside mode 6). */
+  /** A technique run in a pgstat mode that cannot do it (EIS outside mode 3, GEIS outside modes 3 and 6, CP outside mode 6). */
   wrongMode: 0x0023,
   /** A pgstat mode this device lacks (the galvanostat, mode 6, on an EmStat Pico). */
   modeNotSupported: 0x0024,

@@ -2,9 +2,9 @@ import type { Clock } from '../../src/core/clock.js';
 import { encodePackage, packagedValue, type PackageVariable } from '../../drivers/potentiostat/methodscript/data-package.js';
 import { isCellModelError } from './cell/index.js';
 import { DEVICE_ERROR_CODES, formatErrorCode } from './error-codes.js';
-import { measurementLoop } from './measurement-loops.js';
+import { current, measurementLoop } from './measurement-loops.js';
 import { ScriptFault } from './script-fault.js';
-import { arithmetic, convert, ScriptVariables, type Arithmetic, type Value } from './script-variables.js';
+import { arithmetic, convert, linearFit, logarithm, mean, ScriptVariables, type Arithmetic, type Value } from './script-variables.js';
 import { GALVANOSTAT_MODE, type SimulatedChannel } from './simulated-channel.js';
 import type { Command, Comparison, Operand, Program, TextPart } from './script-parser.js';
 
@@ -86,6 +86,10 @@ export class ScriptRun {
   private readonly variables: ScriptVariables;
   private nowMs: number;
   private timerStartMs: number;
+  /** `set_int`: the interval timer's period and the start of its present period (lab ms); null before set_int. */
+  private interval: { periodMs: number; startMs: number } | null = null;
+  /** `set_script_output`: whether data (packages, send_string) reach the host; loop markers, errors and the end always do. */
+  private dataOutput = true;
   private pck: PackageVariable[] | null = null;
   private loopCount = 0;
   private commandsThisTurn = 0;
@@ -189,6 +193,21 @@ export class ScriptRun {
       case 'array_get':
         this.variables.write(command.targets[0]!, this.variables.element(command.arrays[0]!, number(0)));
         return undefined;
+      case 'log_var': {
+        const target = command.targets[0]!;
+        this.variables.write(target, logarithm(this.variables.read(target)));
+        return undefined;
+      }
+      case 'mean':
+        this.variables.write(command.targets[0]!, mean(this.variables.values(command.arrays[0]!)));
+        return undefined;
+      case 'linear_fit': {
+        const [xs, ys] = command.arrays.map((array) => this.variables.values(array)) as [readonly Value[], readonly Value[]];
+        const { slope, intercept } = linearFit(xs, ys);
+        this.variables.write(command.targets[0]!, slope);
+        this.variables.write(command.targets[1]!, intercept);
+        return undefined;
+      }
       case 'set_pgstat_mode': {
         const mode = number(0);
         if (mode === GALVANOSTAT_MODE && !this.options.galvanostat) throw new ScriptFault('modeNotSupported', 'this device has no galvanostat');
@@ -213,14 +232,34 @@ export class ScriptRun {
       case 'set_i':
         this.drive(command, () => (channel.appliedCurrentA = number(0)));
         return undefined;
-      case 'cell_on':
-        this.drive(command, () => (channel.cellOn = true));
+      case 'cell_on': {
+        // `ocp(E)`: the cell switched on at E (PalmSens' cycling example passes the OCP it measured), so it does not jump.
+        const ocp = command.options['ocp']?.[0];
+        this.drive(command, () => {
+          if (ocp) channel.appliedPotentialV = this.number(ocp);
+          channel.cellOn = true;
+        });
+        return undefined;
+      }
+      case 'meas':
+        await this.sleepUntil(this.nowMs + number(0) * 1000, abortable);
+        this.variables.write(command.targets[0]!, this.physics(command.line, () => this.measure(command.variableType!)));
         return undefined;
       case 'cell_off':
         this.drive(command, () => (channel.cellOn = false));
         return undefined;
       case 'timer_start':
         this.timerStartMs = this.nowMs;
+        return undefined;
+      case 'set_int': {
+        const periodS = number(0);
+        if (!(periodS > 0)) throw new ScriptFault('valueOutOfRange', `set_int ${periodS}`);
+        this.interval = { periodMs: periodS * 1000, startMs: this.nowMs };
+        return undefined;
+      }
+      case 'await_int':
+        await this.awaitInterval(abortable);
+        this.physics(command.line, () => channel.advanceTo(this.nowMs));
         return undefined;
       case 'timer_get':
         this.variables.write(command.targets[0]!, held({ type: 'eb', value: (this.nowMs - this.timerStartMs) / 1000 }));
@@ -235,12 +274,20 @@ export class ScriptRun {
         return undefined;
       }
       case 'pck_end':
-        if (this.pck && this.pck.length > 0) this.options.output(encodePackage({ variables: this.pck }));
+        if (this.pck && this.pck.length > 0 && this.dataOutput) this.options.output(encodePackage({ variables: this.pck }));
         this.pck = null;
         return undefined;
       case 'send_string':
-        this.options.output(`T${this.text(command.text ?? [])}`);
+        if (this.dataOutput) this.options.output(`T${this.text(command.text ?? [])}`);
         return undefined;
+      case 'set_script_output': {
+        // 0 none, 1 the host, 2 file storage, 3 both. The simulated device has no storage to write (file_open is unknown
+        // to it), so only the host part is modelled. Which lines the firmware holds back is not published: data only here.
+        const mode = number(0);
+        if (!(Number.isInteger(mode) && mode >= 0 && mode <= 3)) throw new ScriptFault('valueOutOfRange', `set_script_output ${mode}`);
+        this.dataOutput = (mode & 1) !== 0;
+        return undefined;
+      }
       case 'wait':
         await this.sleepUntil(this.nowMs + number(0) * 1000, abortable);
         this.physics(command.line, () => channel.advanceTo(this.nowMs));
@@ -323,6 +370,30 @@ export class ScriptRun {
     } finally {
       this.options.output('*');
     }
+  }
+
+  /** `meas`: one reading of a variable type at the present lab time; the types this channel measures are `ab` and `ba`. */
+  private measure(type: string): Value {
+    const { channel } = this.options;
+    channel.advanceTo(this.nowMs);
+    if (type === 'ab') return held({ type, value: channel.readPotentialV() });
+    if (type === 'ba') return held(current(type, channel.readCurrent()));
+    throw new ScriptFault('valueOutOfRange', `meas cannot measure variable type ${type} on this device`);
+  }
+
+  /**
+   * `await_int`: waits for the end of the interval timer's period, the first
+   * multiple of the period after `set_int` or the previous `await_int` that
+   * is still ahead (a body that overran skips the periods it missed; the
+   * firmware's handling of an overrun is not published). Without `set_int`
+   * the command is not valid.
+   */
+  private async awaitInterval(abortable: boolean): Promise<void> {
+    const interval = this.interval;
+    if (!interval) throw new ScriptFault('notInThisState', 'await_int before set_int');
+    const periods = Math.max(1, Math.ceil((this.nowMs - interval.startMs) / interval.periodMs));
+    interval.startMs += periods * interval.periodMs;
+    await this.sleepUntil(interval.startMs, abortable);
   }
 
   /** Changes the drive at the present lab time: the cell is computed up to now under the old one first. */

@@ -3,6 +3,9 @@ import type { CurrentReading } from './current-ranging.js';
 import { ScriptFault } from './script-fault.js';
 import { GALVANOSTAT_MODE, type SimulatedChannel } from './simulated-channel.js';
 
+/** The pgstat mode of impedance measurements (PalmSens' EIS examples: `set_pgstat_mode 3`). */
+const HIGH_SPEED_MODE = 3;
+
 /** One point of a measurement loop: the drive change at its start (a staircase step), when it is read, and how. */
 export interface LoopPoint {
   readonly apply?: () => void;
@@ -33,7 +36,7 @@ export interface LoopContext {
  *   a staircase of E_step every E_step/scan_rate seconds (CV: begin, vertex 1,
  *   vertex 2, back to begin, N times), each point read at the end of its
  *   step: `da` the step's potential, `ba` the current.
- * - `eis f zr zi amp f_start f_end n dc`, `geis` the same with a current (mode 3): `dc`, `cc`, `cd`.
+ * - `eis f zr zi amp f_start f_end n dc` (mode 3), `geis` the same with a current (mode 3 or 6): `dc`, `cc`, `cd`.
  *
  * Every current carries its status bits and range index (CurrentRanging):
  * clipped and flagged overload when beyond the range's limit. Faults are ScriptFaults.
@@ -79,7 +82,8 @@ export function measurementLoop(name: string, context: LoopContext): Iterable<Lo
   }
 }
 
-function current(type: string, reading: CurrentReading): PackageVariable {
+/** A current reading as a variable holds it: value, status bits, range index. */
+export function current(type: string, reading: CurrentReading): PackageVariable {
   return { type, value: reading.valueA, status: reading.status, rangeIndex: reading.rangeIndex };
 }
 
@@ -87,11 +91,9 @@ function requireCell(channel: SimulatedChannel, on: boolean): void {
   if (channel.cellOn !== on) throw new ScriptFault('wrongCellState', on ? 'the cell is off' : 'the cell is on');
 }
 
-/** Potentiostatic loops refuse the galvanostat's mode, galvanostatic ones need it; `mode` narrows further. */
-function requireMode(channel: SimulatedChannel, galvanostat: boolean, mode?: number): void {
-  if ((channel.mode === GALVANOSTAT_MODE) !== galvanostat || (mode !== undefined && channel.mode !== mode)) {
-    throw new ScriptFault('wrongMode', `pgstat mode ${channel.mode} cannot run this loop`);
-  }
+/** Potentiostatic loops refuse the galvanostat's mode, galvanostatic ones need it. */
+function requireMode(channel: SimulatedChannel, galvanostat: boolean): void {
+  if ((channel.mode === GALVANOSTAT_MODE) !== galvanostat) throw new ScriptFault('wrongMode', `pgstat mode ${channel.mode} cannot run this loop`);
 }
 
 /** Points every `intervalS` for `runS`: the k-th at t0 + k interval (k = 1...). */
@@ -144,7 +146,9 @@ function* staircase(context: LoopContext, potentials: Iterable<number>, stepS: n
 function impedanceSweep(galvanostatic: boolean, context: LoopContext): Iterable<LoopPoint> {
   const { channel, value } = context;
   requireCell(channel, true);
-  requireMode(channel, false, 3);
+  // EIS runs in the high-speed mode; GEIS there too (this project's driver) or in the galvanostat's mode, as PalmSens' GEIS example runs it.
+  const modes = galvanostatic ? [HIGH_SPEED_MODE, GALVANOSTAT_MODE] : [HIGH_SPEED_MODE];
+  if (!modes.includes(channel.mode)) throw new ScriptFault('wrongMode', `pgstat mode ${channel.mode} cannot run ${galvanostatic ? 'GEIS' : 'EIS'}`);
   const [amplitude, startHz, endHz, count, dc] = [0, 1, 2, 3, 4].map(value) as [number, number, number, number, number];
   if (!(amplitude > 0 && startHz > 0 && endHz > 0 && Number.isInteger(count) && count >= 1)) {
     throw new ScriptFault('valueOutOfRange', 'EIS amplitude and frequencies must be positive, the point count a positive integer');

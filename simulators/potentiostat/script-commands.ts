@@ -37,6 +37,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   alter_vartype: { arguments: [T, 'type'] },
   array_set: { arguments: ['array', V, V] },
   array_get: { arguments: ['array', V, T] },
+  log_var: { arguments: [T] },
+  // Array statistics: the mean of all elements; the least-squares line y = slope x + intercept through two arrays.
+  mean: { arguments: ['array', T] },
+  linear_fit: { arguments: ['array', 'array', T, T] },
   // Control flow.
   if: { arguments: [V, 'comparison', V] },
   elseif: { arguments: [V, 'comparison', V] },
@@ -48,11 +52,15 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   wait: { arguments: [V] },
   timer_start: { arguments: [] },
   timer_get: { arguments: [T] },
+  // An interval timer: `await_int` waits for the next multiple of the interval since `set_int`.
+  set_int: { arguments: [V] },
+  await_int: { arguments: [] },
   // Output.
   pck_start: { arguments: [] },
   pck_add: { arguments: [V] },
   pck_end: { arguments: [] },
   send_string: { arguments: ['string'] },
+  set_script_output: { arguments: [V] },
   // The channel.
   set_pgstat_chan: { arguments: [V] },
   set_pgstat_mode: { arguments: [V] },
@@ -64,8 +72,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   set_autoranging: { arguments: ['type', V, V] },
   set_e: { arguments: [V] },
   set_i: { arguments: [V] },
-  cell_on: { arguments: [] },
+  cell_on: { arguments: [], optional: { ocp: [V] } },
   cell_off: { arguments: [] },
+  // One reading of a variable type (`ab` potential, `ba` current) taken over a time.
+  meas: { arguments: [V, T, 'type'] },
   // Measurement loops: their output variables first.
   meas_loop_ocp: { arguments: [T, V, V] },
   meas_loop_ca: { arguments: [T, T, V, V, V] },

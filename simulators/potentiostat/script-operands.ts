@@ -1,6 +1,6 @@
 import { parseSiLiteral } from '../../drivers/potentiostat/methodscript/si-number.js';
 
-/** A number written in the script: `100m`, `-500m`, `11i` (an integer), `0x1E`, `0b101`. */
+/** A number written in the script: `100m`, `-500m`, `11i` (an integer), `0x1E`, `0b101`, `0x80i` (PalmSens' I2C examples). */
 export interface Literal {
   readonly kind: 'literal';
   readonly value: number;
@@ -29,13 +29,15 @@ export type Target = VariableRef | ElementRef;
 /** Names of variables and arrays (PalmSens' examples: `z_real`, `frequency_start`, `t`). */
 export const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ELEMENT = /^([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\]$/;
-const HEX = /^0x[0-9A-Fa-f]{1,8}$/;
-const BINARY = /^0b[01]{1,32}$/;
+const HEX = /^0x([0-9A-Fa-f]{1,8})i?$/;
+const BINARY = /^0b([01]{1,32})i?$/;
 
 /** Reads a literal; undefined when `text` is none. Integers and SI numbers as parseSiLiteral reads them, plus hexadecimal and binary integers. */
 export function parseLiteral(text: string): Literal | undefined {
-  if (HEX.test(text)) return { kind: 'literal', value: Number.parseInt(text.slice(2), 16), integer: true };
-  if (BINARY.test(text)) return { kind: 'literal', value: Number.parseInt(text.slice(2), 2), integer: true };
+  const hex = HEX.exec(text)?.[1];
+  if (hex !== undefined) return { kind: 'literal', value: Number.parseInt(hex, 16), integer: true };
+  const binary = BINARY.exec(text)?.[1];
+  if (binary !== undefined) return { kind: 'literal', value: Number.parseInt(binary, 2), integer: true };
   const si = parseSiLiteral(text);
   return si && { kind: 'literal', value: si.value, integer: si.integer };
 }

@@ -59,6 +59,11 @@ export class ScriptVariables {
     else this.setElement(target.array, this.number(target.index), value);
   }
 
+  /** All elements of an array, in order. */
+  values(array: string): readonly Value[] {
+    return this.elementsOf(array);
+  }
+
   element(array: string, index: number): Value {
     const values = this.elementsOf(array);
     return values[this.position(array, values, index)]!;
@@ -121,6 +126,40 @@ export function arithmetic(operation: Arithmetic, a: Value, b: Value): Value {
   }
   if (!Number.isFinite(result)) throw new ScriptFault('invalidArithmetic', `${operation} gave ${result}`);
   return { type: a.type, value: result, ...(integer && { integer: true }) };
+}
+
+/** `log_var`: the natural logarithm (PalmSens' NTC example takes ln(R/R0) with it); a float of the value's type. */
+export function logarithm(value: Value): Value {
+  if (!(value.value > 0)) throw new ScriptFault('invalidArithmetic', `log_var of ${value.value}`);
+  return { type: value.type, value: Math.log(value.value) };
+}
+
+/** `mean xs m`: the mean of all elements, of the first element's type. */
+export function mean(values: readonly Value[]): Value {
+  const sum = values.reduce((total, v) => total + v.value, 0);
+  return { type: values[0]?.type ?? ZERO.type, value: sum / values.length };
+}
+
+/**
+ * `linear_fit xs ys slope intercept`: the least-squares line through the
+ * pairs of two arrays of one length. Arrays of different lengths, fewer than
+ * two points or all x equal are faults. (The types the firmware gives slope
+ * and intercept are not published: both `ja` here.)
+ */
+export function linearFit(xs: readonly Value[], ys: readonly Value[]): { slope: Value; intercept: Value } {
+  if (xs.length !== ys.length || xs.length < 2) throw new ScriptFault('invalidArithmetic', `linear_fit of ${xs.length} and ${ys.length} elements`);
+  const n = xs.length;
+  const meanX = xs.reduce((t, v) => t + v.value, 0) / n;
+  const meanY = ys.reduce((t, v) => t + v.value, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  xs.forEach((x, k) => {
+    sxy += (x.value - meanX) * (ys[k]!.value - meanY);
+    sxx += (x.value - meanX) ** 2;
+  });
+  if (sxx === 0) throw new ScriptFault('invalidArithmetic', 'linear_fit with all x equal');
+  const slope = sxy / sxx;
+  return { slope: { type: 'ja', value: slope }, intercept: { type: 'ja', value: meanY - slope * meanX } };
 }
 
 /** `float_to_int` (toward zero, as C converts) and `int_to_float`. */

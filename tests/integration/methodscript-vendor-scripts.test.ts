@@ -232,6 +232,149 @@ describe('vendor-style MethodSCRIPT scripts on the potentiostat simulator over T
     for (const [, r] of geis) expect(overload(r)).toBe(false);
   });
 
+  it('a cycling script as PalmSens writes one: meas, cell_on ocp(), CP into array elements, set_script_output, mean, GEIS in mode 6', async () => {
+    const { execute, simulator } = await connect();
+    const ocv = simulator.cell.openCircuitVoltage();
+    const { reply, packages } = await execute([
+      'var e',
+      'var c',
+      'var t',
+      'var q',
+      'var n',
+      'var m',
+      'var f',
+      'var r',
+      'var j',
+      'array charge 3i',
+      'store_var n 0i ja',
+      'set_pgstat_chan 0',
+      'set_pgstat_mode 6',
+      'set_range ab 4200m',
+      'set_range db 1m',
+      'set_autoranging db 1m 1m',
+      'meas 200m e ab',
+      'pck_start',
+      'pck_add e',
+      'pck_end',
+      'cell_on ocp(e)',
+      'loop n < 3i',
+      '  meas_loop_cp e c 200u 10 60',
+      '    copy_var c q',
+      '    mul_var q 10',
+      '    add_var charge[n] q',
+      '    # the first cycle is logged, the others are quiet',
+      '    if n == 0i',
+      '      set_script_output 1',
+      '    else',
+      '      set_script_output 0',
+      '    endif',
+      '    pck_start',
+      '    pck_add e',
+      '    pck_add c',
+      '    pck_end',
+      '  endloop',
+      '  add_var n 1i',
+      'endloop',
+      'set_script_output 1',
+      'mean charge m',
+      'send_string f"mean charge {m} C"',
+      'set_i 0',
+      'meas_loop_geis f r j 50u 1k 10 3i 0',
+      '  pck_start',
+      '  pck_add f',
+      '  pck_add r',
+      '  pck_add j',
+      '  pck_end',
+      'endloop',
+      'on_finished:',
+      'cell_off',
+    ]);
+    expect(reply.at(-1)).toBe('');
+    expect(reply.filter((l) => l.startsWith('!'))).toEqual([]);
+    // meas: the open-circuit voltage, the cell still off.
+    expect(packages[0]![0]!.type).toBe('ab');
+    expect(packages[0]![0]!.value).toBeCloseTo(ocv, 3);
+    // Three CP loops of 6 points; only the first one's packages reach the host, every loop still opens and closes.
+    expect(reply.filter((l) => /^M[0-9A-F]{4}$/.test(l))).toHaveLength(4);
+    expect(reply.filter((l) => l === '*')).toHaveLength(4);
+    const cp = packages.slice(1, 7);
+    expect(cp).toHaveLength(6);
+    for (const [, c] of cp) expect(c!.value).toBeCloseTo(200e-6, 7);
+    // Each element holds 6 x 200 uA x 10 s = 12 mC; the mean of the three is the same.
+    const text = reply.find((l) => l.startsWith('Tmean charge '));
+    expect(Number.parseFloat(text!.slice('Tmean charge '.length))).toBeCloseTo(12e-3, 6);
+    const geis = packages.slice(7);
+    expect(geis.map(([f]) => f!.value)).toEqual([1000, 100, 10]);
+    for (const [f, r, j] of geis) {
+      const z = simulator.cell.impedance(f!.value);
+      expect(Math.abs(r!.value - z.re)).toBeLessThan(0.02 * Math.hypot(z.re, z.im));
+      expect(Math.abs(j!.value - z.im)).toBeLessThan(0.02 * Math.hypot(z.re, z.im));
+      expect(overload(r)).toBe(false);
+    }
+  });
+
+  it('an impedance time scan on the interval timer (set_int, await_int), with log_var, linear_fit and hex integers', async () => {
+    const { execute } = await connect();
+    const { reply, packages } = await execute([
+      'var f',
+      'var r',
+      'var j',
+      'var t',
+      'var k',
+      'var x',
+      'var slope',
+      'var b',
+      'array xs 3i',
+      'array ys 3i',
+      'store_var k 0i ja',
+      'set_pgstat_mode 3',
+      'set_range ba 100u',
+      'set_autoranging ba 1n 1m',
+      'set_e 3400m',
+      'cell_on ocp(3400m)',
+      'timer_start',
+      'set_int 10',
+      'loop k < 0x3i',
+      '  meas_loop_eis f r j 10m 1k 1k 1 3400m',
+      '  endloop',
+      '  timer_get t',
+      '  pck_start',
+      '  pck_add t',
+      '  pck_add r',
+      '  pck_end',
+      '  # x = ln(e^k) = k: the points lie on y = 2x + 1',
+      '  store_var x 2718282m ja',
+      '  pow_var x k',
+      '  log_var x',
+      '  copy_var x xs[k]',
+      '  mul_var x 2',
+      '  add_var x 1',
+      '  copy_var x ys[k]',
+      '  add_var k 1i',
+      '  await_int',
+      'endloop',
+      'linear_fit xs ys slope b',
+      'pck_start',
+      'pck_add slope',
+      'pck_add b',
+      'pck_end',
+      'on_finished:',
+      'cell_off',
+    ]);
+    expect(reply.at(-1)).toBe('');
+    expect(reply.filter((l) => l.startsWith('!'))).toEqual([]);
+    // One point each, each scan starting on the 10 s grid: its end is a few periods of 1 kHz after 0, 10, 20 s.
+    const times = packages.slice(0, 3).map(([t]) => t!.value);
+    expect(times).toHaveLength(3);
+    times.forEach((seconds, k) => {
+      expect(seconds).toBeGreaterThanOrEqual(10 * k);
+      expect(seconds).toBeLessThan(10 * k + 1);
+    });
+    const [slope, intercept] = packages[3]!;
+    expect(slope!.value).toBeCloseTo(2, 5);
+    expect(intercept!.value).toBeCloseTo(1, 5);
+  });
+
   it('a 3.7 V cell held at 100 mV: the current clipped at the range limit, every package flagged overload', async () => {
     const { execute, simulator } = await connect();
     const x0 = simulator.cell.composition();
