@@ -110,12 +110,14 @@ describe('step scripts', () => {
     expect(loopBody(eis)).toEqual(['timer_get t', 'pck_start', 'pck_add t', 'pck_add f', 'pck_add r', 'pck_add j', 'pck_end']);
   });
 
-  it('sweeps galvanostatic EIS in high-speed mode on a fixed current range, packed like EIS', () => {
+  it("sweeps galvanostatic EIS in the galvanostat's mode on a fixed applied-current range, packed like EIS", () => {
     const step = limited({ kind: 'eis', mode: 'galvanostatic', startHz: 100e3, endHz: 0.1, points: 11, amplitudeA: 10e-6, dcA: -20e-6 });
     const geis = stepScript(step, undefined, 'es4_hr');
     expectCommonShape(geis);
-    expect(geis).toContain('set_pgstat_mode 3');
-    expect(geis).toContain('set_range ba 30u');
+    // As PalmSens' published GEIS example: mode 6, the applied current's range db.
+    expect(geis).toContain('set_pgstat_mode 6');
+    expect(geis).toContain('set_range db 30u');
+    expect(geis).toContain('set_autoranging db 30u 30u');
     expect(geis).toContain('set_i -20u');
     expect(geis).toContain('meas_loop_geis f r j 10u 100k 100m 11i -20u');
     expect(geis.some((l) => l.startsWith('set_e') || l.startsWith('meas_loop_eis'))).toBe(false);

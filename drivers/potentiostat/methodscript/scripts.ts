@@ -152,14 +152,14 @@ function eisScript(step: Exclude<EisStep, { mode: 'galvanostatic' }>, settings: 
   checkPositive('amplitudeV', step.amplitudeV, step);
   checkFinite('dcV', step.dcV);
   const dc = formatSi(step.dcV);
-  return sweepScript(step, settings, [`set_range_minmax da ${dc} ${dc}`, ...currentAutorange(settings, step.hardLimits), `set_e ${dc}`], 'meas_loop_eis', step.amplitudeV, step.dcV);
+  return sweepScript(step, settings, 3, [`set_range_minmax da ${dc} ${dc}`, ...currentAutorange(settings, step.hardLimits), `set_e ${dc}`], 'meas_loop_eis', step.amplitudeV, step.dcV);
 }
 
 /**
  * Galvanostatic EIS on a fixed current range that holds the DC current plus
- * the amplitude. The syntax, `meas_loop_geis f zr zi i_amp f_start f_end n_freq i_dc`
- * in mode 3 with `set_range ba`, is unverified on hardware: it mirrors
- * meas_loop_eis as PalmSens documents it for the EmStat4 and Nexus.
+ * the amplitude: `meas_loop_geis f zr zi i_amp f_start f_end n_freq i_dc` in
+ * the galvanostat's mode 6 with the applied-current range `db`, as PalmSens'
+ * published GEIS example for the EmStat4 and Nexus (MethodSCRIPT 1.8) does.
  */
 function geisScript(step: Extract<EisStep, { mode: 'galvanostatic' }>, settings: ScriptSettings, device: string | undefined): string[] {
   if (device !== undefined && lacksGeis(device)) badStep(`galvanostatic EIS is not available on the ${device}`, step);
@@ -167,7 +167,7 @@ function geisScript(step: Extract<EisStep, { mode: 'galvanostatic' }>, settings:
   checkPositive('amplitudeA', step.amplitudeA, step);
   checkFinite('dcA', step.dcA);
   const rangeA = formatSi(Math.max(Math.abs(step.dcA) + step.amplitudeA, settings.minimumCurrentRangeA));
-  return sweepScript(step, settings, [`set_range ba ${rangeA}`, `set_autoranging ba ${rangeA} ${rangeA}`, `set_i ${formatSi(step.dcA)}`], 'meas_loop_geis', step.amplitudeA, step.dcA);
+  return sweepScript(step, settings, 6, [`set_range db ${rangeA}`, `set_autoranging db ${rangeA} ${rangeA}`, `set_i ${formatSi(step.dcA)}`], 'meas_loop_geis', step.amplitudeA, step.dcA);
 }
 
 function checkSweep(step: EisStep): void {
@@ -176,13 +176,12 @@ function checkSweep(step: EisStep): void {
   if (!Number.isSafeInteger(step.points) || step.points < 1) badStep(`points must be a positive integer, got ${step.points}`, step);
 }
 
-/** An impedance sweep: the excitation's setup lines, then the loop packing time, frequency and Z. */
-function sweepScript(step: EisStep, settings: ScriptSettings, excitation: string[], loop: 'meas_loop_eis' | 'meas_loop_geis', amplitude: number, dc: number): string[] {
+/** An impedance sweep: the excitation's setup lines, then the loop packing time, frequency and Z. Mode 3 is the high-speed potentiostat EIS needs, mode 6 the galvanostat. */
+function sweepScript(step: EisStep, settings: ScriptSettings, mode: 3 | 6, excitation: string[], loop: 'meas_loop_eis' | 'meas_loop_geis', amplitude: number, dc: number): string[] {
   return [
     ...declare(V.time, V.frequency, V.zReal, V.zImaginary),
     'set_pgstat_chan 0',
-    // Mode 3 is the high-speed mode EIS needs.
-    'set_pgstat_mode 3',
+    `set_pgstat_mode ${mode}`,
     `set_max_bandwidth ${formatSi(Math.max(step.startHz, step.endHz) * settings.eisBandwidthFactor)}`,
     ...excitation,
     'cell_on',
