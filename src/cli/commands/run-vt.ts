@@ -1,3 +1,4 @@
+import type { Estimate } from '../../analysis/arrhenius/arrhenius.js';
 import type { FitResult } from '../../core/documents.js';
 import type { VtSeriesParametersInput } from '../../protocols/vt-series/vt-parameters.js';
 import { parseCommandArgs, UsageError, type CliRunner } from '../command.js';
@@ -74,9 +75,9 @@ export function vtParametersFromOptions(v: Values): VtSeriesParametersInput {
   };
 }
 
-function describeFit(fit: FitResult): string | null {
+/** One fit document of a VT run as the lines `run vt` prints for it; null for the documents it does not print (the series fit: its values come per step). */
+export function describeVtFit(fit: FitResult): string | null {
   const r = fit.result as Record<string, unknown>;
-  const number = (x: unknown, digits = 4) => (typeof x === 'number' ? x.toPrecision(digits) : 'n/a');
   switch (fit.method) {
     case 'eis':
       return describeEisFit(fit);
@@ -85,32 +86,78 @@ function describeFit(fit: FitResult): string | null {
       return `  step ${fit.index}: ${t.meanK.toFixed(2)} K (sd ${t.sdK.toFixed(3)} K, ${t.samples} readings)${r.ok ? '' : ` marked: ${(r.warnings as string[]).join('; ')}`}\n`;
     }
     case 'vt-conductivity':
-      return `  step ${fit.index}: sigma ${number(r.conductivitySPerCm)} S/cm at ${number(r.temperatureK, 5)} K${r.included ? '' : ' (not counted)'}\n`;
+      return describeConductivity(fit.index, r);
     case 'arrhenius':
-      return r.ok
-        ? `  Arrhenius (${String(r.quantity)}, ${r.points} temperatures${r.final ? ', final' : ''}): Ea = ${describeEstimate(r.activationEnergyEv)} eV, R^2 ${number(r.r2, 5)}\n`
-        : `  Arrhenius (${String(r.quantity)}${r.final ? ', final' : ''}): not fitted: ${(r.warnings as string[]).join('; ')}\n`;
+    case 'arrhenius-grain-boundary':
+      return describeArrhenius(r);
     default:
       return null;
   }
 }
 
-function describeEstimate(e: unknown): string {
-  const { value, stderr } = e as { value: number; stderr: number };
-  return `${value.toPrecision(4)} ± ${stderr.toPrecision(2)}`;
+/** Bulk and grain-boundary sigma of a step, whether it counts in the Arrhenius fits, and the series fit's notes (an arc outside the window). */
+function describeConductivity(step: number, r: Record<string, unknown>): string {
+  const sigma = (x: unknown) => (typeof x === 'number' ? `${x.toExponential(3)} S/cm` : 'n/a');
+  const parts = [`bulk sigma ${sigma(r.conductivitySPerCm)}`];
+  if (r.from === 'eis-series') parts.push(`grain boundary sigma ${sigma(r.grainBoundaryConductivitySPerCm)}`);
+  const counted = r.included ? '' : ` (not counted: ${(r.warnings as string[]).join('; ')})`;
+  const notes = ((r.notes as string[] | undefined) ?? []).map((n) => `    note: ${n}\n`).join('');
+  return `  step ${step}: at ${(r.temperatureK as number).toFixed(2)} K ${parts.join(', ')}${counted}\n${notes}`;
+}
+
+/** An Arrhenius fit: which quantity and process, Ea with its standard error, and the temperatures it left out. */
+function describeArrhenius(r: Record<string, unknown>): string {
+  const what = [String(r.quantity), ...(r.process ? [processLabel(r.process as string)] : [])].join(', ');
+  const excluded = ((r.excluded as Array<{ step: number; temperatureK: number; reasons: string[] }> | undefined) ?? [])
+    .map((e) => `    left out: step ${e.step} at ${e.temperatureK.toFixed(2)} K: ${e.reasons.join('; ')}\n`)
+    .join('');
+  if (!r.ok) return `  Arrhenius (${what}${r.final ? ', final' : ''}): not fitted: ${(r.warnings as string[]).join('; ')}\n${excluded}`;
+  const range = r.temperatureRangeK as [number, number];
+  return (
+    `  Arrhenius (${what}, ${r.points} temperatures ${range[0].toFixed(1)}-${range[1].toFixed(1)} K${r.final ? ', final' : ''}): ` +
+    `Ea = ${describeEstimate(r.activationEnergyEv as Estimate)} eV, R^2 ${(r.r2 as number).toPrecision(5)}\n${excluded}`
+  );
+}
+
+function processLabel(process: string): string {
+  return process === 'grain-boundary' ? 'grain boundary' : process;
+}
+
+function describeEstimate(e: Estimate): string {
+  return `${e.value.toPrecision(4)} ± ${e.stderr.toPrecision(2)}`;
+}
+
+/** What the final Arrhenius fit of a conductivity process gives: Ea (eV) with its standard error, or why there is none. */
+type ActivationEnergy = { valueEv: number; stderrEv: number; points: number; temperatureRangeK: [number, number] } | { error: string } | null;
+
+function finalActivationEnergy(fits: readonly FitResult[], method: 'arrhenius' | 'arrhenius-grain-boundary'): ActivationEnergy {
+  const final = fits.find((f) => f.method === method && f.result.final === true && f.result.quantity === 'conductivity');
+  if (!final) return null;
+  const r = final.result as Record<string, unknown>;
+  if (!r.ok) return { error: (r.warnings as string[]).join('; ') };
+  const ea = r.activationEnergyEv as Estimate;
+  return { valueEv: ea.value, stderrEv: ea.stderr, points: r.points as number, temperatureRangeK: r.temperatureRangeK as [number, number] };
+}
+
+/** The `--json` result's VT part: the fits by kind, each step's conductivity as last revised (the series fit may revise a step when a colder sweep comes), and the final activation energies. */
+export function vtSummary(fits: readonly FitResult[]): Record<string, unknown> {
+  const finals = (method: string) => fits.filter((f) => f.method === method && f.result.final === true).map((f) => f.result);
+  const latest = new Map<number, FitResult>();
+  for (const f of fits) if (f.method === 'vt-conductivity') latest.set(f.index, f);
+  return {
+    steps: fits.filter((f) => f.method === 'vt-step').map((f) => ({ step: f.index, ...f.result })),
+    conductivity: [...latest.values()].sort((a, b) => a.index - b.index).map((f) => ({ step: f.index, ...f.result })),
+    arrhenius: finals('arrhenius'),
+    arrheniusGrainBoundary: finals('arrhenius-grain-boundary'),
+    activationEnergy: { bulk: finalActivationEnergy(fits, 'arrhenius'), grainBoundary: finalActivationEnergy(fits, 'arrhenius-grain-boundary') },
+  };
 }
 
 export const runVtCommand: CliRunner = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, OPTIONS);
     const parameters = vtParametersFromOptions(values);
-    return runProtocolFromCli(io, values, 'vt-series', parameters, describeFit, (fits) => {
-      const finals = fits.filter((f) => f.method === 'arrhenius' && f.result.final === true).map((f) => f.result);
-      return {
-        steps: fits.filter((f) => f.method === 'vt-step').map((f) => ({ step: f.index, ...f.result })),
-        conductivity: fits.filter((f) => f.method === 'vt-conductivity').map((f) => ({ step: f.index, ...f.result })),
-        arrhenius: finals,
-      };
-    });
+    // The run's warnings (its flagged fits, from the store) come after the fits, from runProtocolFromCli as for every run command.
+    return runProtocolFromCli(io, values, 'vt-series', parameters, describeVtFit, vtSummary);
   },
 };
