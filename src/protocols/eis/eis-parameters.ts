@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_EIS_WEIGHTING } from '../../analysis/eis/weighting.js';
 import { SampleSchema } from '../../config/sample.js';
 import { CircuitString, InstrumentId, Quantity } from '../parameter-schemas.js';
 
@@ -7,12 +8,10 @@ export const DEFAULT_EIS_CIRCUIT = 'R0-p(R1,CPE1)-p(R2,CPE2)';
 
 /**
  * The fit weighting unless the parameters (or `analyze eis --weighting`) name
- * another: the live fit of each sweep and the offline `analyze eis` both take
- * it from here. Modulus, because a solid electrolyte's spectrum spans decades
- * of |Z|: unit weighting fits the large low-frequency arc and gives up the
- * small high-frequency bulk arc that conductivity is read from.
+ * another: the live fit of each sweep, the offline `analyze eis` and
+ * `fitCircuit` itself all take it from the analysis layer (why modulus: there).
  */
-export const DEFAULT_EIS_WEIGHTING = 'modulus' satisfies 'unit' | 'modulus' | 'proportional';
+export { DEFAULT_EIS_WEIGHTING };
 
 /**
  * One impedance sweep and its analysis, as the operator writes it. These
