@@ -231,6 +231,8 @@ function analyzeSeries(plan: EisPlan, series: NonNullable<LiveRun['series']>, in
         arcs: s.arcs,
         converged: s.fit.converged,
         notes: s.notes,
+        rmsRelativeMisfit: s.rmsRelativeMisfit,
+        flag: s.flag,
         warnings: s.fit.warnings,
       })),
       ok: true,

@@ -22,8 +22,11 @@ interface StepPoint {
 interface StepData {
   settled?: VtStepResult;
   eis?: { conductivitySPerCm: number | null; ok: boolean; kkPass: boolean; warnings: readonly string[] };
-  /** This step's sweep in the fit of the whole series (`eis-series`): the values the Arrhenius fits use when there. */
-  series?: { bulk: number | null; grainBoundary: number | null; ok: boolean; notes: readonly string[] };
+  /**
+   * This step's sweep in the fit of the whole series (`eis-series`): the values the Arrhenius fits use when there;
+   * `flag` says why they are not to be trusted (the sweep's fit an outlier of the series), null when nothing does.
+   */
+  series?: { bulk: number | null; grainBoundary: number | null; ok: boolean; flag: string | null; notes: readonly string[] };
   t2?: readonly T2Row[];
   exsy?: readonly ExsyRow[];
   exsyDiffusion?: { valueCm2PerS: number; included: boolean; warnings: readonly string[] };
@@ -100,9 +103,9 @@ function absorb(run: LiveVt, doc: FitResult): boolean {
     data.eis = { conductivitySPerCm: typeof r.conductivitySPerCm === 'number' ? r.conductivitySPerCm : null, ok: r.ok === true, kkPass: kk?.pass === true, warnings: (r.warnings as string[]) ?? [] };
   } else if (doc.method === 'eis-series') {
     if (r.ok !== true) return false;
-    for (const s of r.sweeps as Array<{ sweep: number; conductivitySPerCm: number | null; grainBoundaryConductivitySPerCm: number | null; converged: boolean; notes: string[] }>) {
+    for (const s of r.sweeps as Array<{ sweep: number; conductivitySPerCm: number | null; grainBoundaryConductivitySPerCm: number | null; converged: boolean; flag?: string | null; notes: string[] }>) {
       const step = run.steps.get(s.sweep) ?? {};
-      step.series = { bulk: s.conductivitySPerCm, grainBoundary: s.grainBoundaryConductivitySPerCm, ok: s.converged, notes: s.notes };
+      step.series = { bulk: s.conductivitySPerCm, grainBoundary: s.grainBoundaryConductivitySPerCm, ok: s.converged, flag: s.flag ?? null, notes: s.notes };
       run.steps.set(s.sweep, step);
     }
     return true;
@@ -152,11 +155,17 @@ function conductivityPoint(step: number, settled: VtStepResult, data: StepData, 
   const value = data.series ? (process === 'bulk' ? data.series.bulk : data.series.grainBoundary) : process === 'bulk' ? eis.conductivitySPerCm : null;
   if (value === null) return null;
   // With the series fit, the sweep counts when its spectrum passes Lin-KK and
-  // the fit with the anchor's CPEs converged: the sweep's own fit may be
-  // flagged only for what the series resolves (a series resistance on its
-  // bound beside a bulk arc above the window).
-  const ok = data.series ? data.series.ok && eis.kkPass : eis.ok;
-  const warnings = [...settled.warnings, ...(ok ? [] : ['the EIS fit of this step is flagged', ...eis.warnings])];
+  // the fit with the anchor's CPEs converged and is no outlier of the series:
+  // the sweep's own fit may be flagged only for what the series resolves (a
+  // series resistance on its bound beside a bulk arc above the window).
+  const series = data.series;
+  const reasons = series
+    ? [...(series.ok && eis.kkPass ? [] : ['the EIS fit of this step is flagged', ...eis.warnings]), ...(series.flag === null ? [] : [series.flag])]
+    : eis.ok
+      ? []
+      : ['the EIS fit of this step is flagged', ...eis.warnings];
+  const ok = reasons.length === 0;
+  const warnings = [...settled.warnings, ...reasons];
   return { step, temperatureK: settled.temperatureK.meanK, value, included: settled.ok && ok, warnings };
 }
 
