@@ -34,7 +34,7 @@ export const analyzeGittCommand: CliRunner = {
 };
 
 function jsonPulse(p: GittPulseResult, withX: boolean) {
-  const { index, startS, durationS, currentA, e0V, esV, dEsV, dEtV, irDropV, resistanceOhm, diffusionCm2PerS, diffusionSqrtTCm2PerS, sqrtTR2, x } = p;
+  const { index, startS, durationS, currentA, e0V, esV, dEsV, dEtV, irDropV, resistanceOhm, diffusionCm2PerS, diffusionSqrtTCm2PerS, sqrtTR2, x, warnings } = p;
   return {
     index,
     startS,
@@ -50,6 +50,8 @@ function jsonPulse(p: GittPulseResult, withX: boolean) {
     diffusionSqrtTCm2PerS,
     sqrtTR2,
     ...(withX && { x }),
+    // Also in the top-level list (prefixed `pulse K:`); here a script finds them on the pulse they concern.
+    warnings,
   };
 }
 

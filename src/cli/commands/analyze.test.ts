@@ -95,6 +95,7 @@ describe('analyze gitt', () => {
       'diffusionSqrtTCm2PerS',
       'sqrtTR2',
       'x',
+      'warnings',
     ]);
     pulses.forEach((p, k) => {
       expect(relative(p.diffusionCm2PerS, dTrue[k]!)).toBeLessThan(0.02);
@@ -111,6 +112,28 @@ describe('analyze gitt', () => {
     expect(pulses[0]!.diffusionSqrtTCm2PerS).toBeNull();
     expect(relative(pulses[0]!.diffusionCm2PerS, dTrue[0]!)).toBeLessThan(0.02);
     expect((json.warnings as string[]).some((w) => w.includes('sqrt(t) form'))).toBe(true);
+  });
+
+  it("puts a pulse's warnings on the pulse, and in the top-level list with the pulse named (a step that reads as a negative resistance)", async () => {
+    const s = syntheticGittRun({
+      initialVoltageV: 3.4,
+      currentA: -1e-4,
+      resistanceOhm: -25,
+      sqrtSlopeVPerSqrtS: -1e-3,
+      pulseS: 600,
+      restS: 3600,
+      firstRestS: 1800,
+      volumePerAreaCm,
+      diffusionCm2PerS: dTrue,
+      maxIntervalS: 10,
+    });
+    const rows = Array.from(s.timeS, (t, k) => `${t},${s.voltageV[k]},${s.currentA[k]}`);
+    await writeFile(join(dir, 'negative-r.csv'), `time_s,voltage_v,current_a\n${rows.join('\n')}\n`);
+    const json = await runJson(analyzeGittCommand, ['negative-r.csv', '--params', 'mass.json']);
+    const pulses = json.pulses as Array<{ index: number; warnings: string[] }>;
+    expect(pulses).toHaveLength(2);
+    for (const p of pulses) expect(p.warnings.some((w) => /negative/i.test(w))).toBe(true);
+    expect(json.warnings).toEqual(expect.arrayContaining(pulses.flatMap((p) => p.warnings.map((w) => `pulse ${p.index}: ${w}`))));
   });
 
   it('reads the same run from a BioLogic .mpt export (I in mA)', async () => {
