@@ -57,7 +57,7 @@ instruments:
         const msg = JSON.parse(data.toString()) as { type: string; documents?: Array<Record<string, unknown>> };
         if (msg.type === 'hello') resolve();
         if (msg.type !== 'documents') return;
-        wsDocuments.push(...msg.documents!);
+        for (const d of msg.documents!) wsDocuments.push(d);
         if (msg.documents!.some((d) => d.kind === 'run-stop')) sawRunStop();
       });
       ws.on('error', reject);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCell } from '../../simulators/potentiostat/cell/index.js';
-import { operando } from '../support/compiled-cli.js';
+import { operandoWith } from '../support/compiled-cli.js';
 
 /**
  * `operando run vt` as a user runs it (the compiled CLI), on the LAGP pellet in
@@ -46,7 +46,7 @@ instruments:
   });
 
   it('prints each temperature’s bulk and grain-boundary conductivity with its notes, then both activation energies', async () => {
-    const run = await operando(...args());
+    const run = await operandoWith(args());
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     // One conductivity line per temperature, both processes with their unit, and the note that the bulk arc lies above the window.
@@ -74,7 +74,7 @@ instruments:
     expect(lines.slice(run1 + 1).filter((l) => l !== '').every((l) => l.startsWith('  warning: '))).toBe(true);
 
     // The same run's figures in --json: the fields of before, and the new ones.
-    const json = await operando(...args(), '--json');
+    const json = await operandoWith([...args(), '--json']);
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout) as {
       exitStatus: string;

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { stepScript } from '../../drivers/potentiostat/methodscript/scripts.js';
 import { ScaledClock, type Clock } from '../../src/core/clock.js';
+import { extent } from '../../src/core/extent.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { isLimitError } from '../../src/instruments/limits.js';
 import type { RunningSimulator } from '../../src/kinds/kind.js';
@@ -181,7 +182,7 @@ describe('hard limits enforced inside the instrument', () => {
     expect(points.filter((p) => p.measuredV > MAX_V)).toEqual([last]);
     // The true voltage went past maxV by no more than one sample's rise plus the noise of the reading that tripped.
     const riseV = last.trueV - points.at(-2)!.trueV;
-    const overshootV = Math.max(...points.map((p) => p.trueV)) - MAX_V;
+    const overshootV = extent(points.map((p) => p.trueV))!.max - MAX_V;
     expect(overshootV).toBeLessThanOrEqual(Math.max(0, riseV) + 5 * NOISE_V);
     expect(overshootV).toBeLessThan(1e-3);
     await annotate(
@@ -215,7 +216,7 @@ describe('hard limits enforced inside the instrument', () => {
         ws.on('message', (data: Buffer) => {
           const message = JSON.parse(data.toString()) as { type: string; documents?: Array<Record<string, unknown>> };
           if (message.type === 'hello') resolve();
-          if (message.type === 'documents') documents.push(...message.documents!);
+          if (message.type === 'documents') for (const d of message.documents!) documents.push(d);
         });
         ws.on('error', reject);
       });

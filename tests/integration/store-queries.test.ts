@@ -191,7 +191,7 @@ describe('store event queries', () => {
         const seen: number[] = [];
         for await (const page of store.eventPages({ runId, stream: DC_STREAM, pageSize, fromNs: T0_NS + fromOffset })) {
           expect(page.seq.length).toBeLessThanOrEqual(pageSize);
-          seen.push(...page.seq);
+          for (const seq of page.seq) seen.push(seq);
         }
         const expected = docs
           .filter((d) => d.timestampNs >= T0_NS + fromOffset)

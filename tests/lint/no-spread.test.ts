@@ -12,7 +12,7 @@ import { PACKAGE_ROOT } from '../../src/core/package-root.js';
  * do the same without a limit. Spreads into array literals (`[...a, ...b]`)
  * are fine. Found with the TypeScript parser, so strings and comments do not count.
  */
-const ROOTS = ['src', 'drivers', 'simulators', 'bench', 'dashboards'];
+const ROOTS = ['src', 'drivers', 'simulators', 'bench', 'dashboards', 'tests'];
 
 /**
  * The spreads allowed, each narrowly: the file, the spread expression as
@@ -71,7 +71,7 @@ describe('no spread of an array into a call', () => {
   );
   const allowed = (s: CallSpread) => ALLOWED.some((a) => a.file === s.file && a.spread === s.spread);
 
-  it('in src/, drivers/, simulators/, bench/ and dashboards/, except the spreads allowed by name', () => {
+  it('in src/, drivers/, simulators/, bench/, dashboards/ and tests/, except the spreads allowed by name', () => {
     const offending = spreads.filter((s) => !allowed(s)).map((s) => `${s.file}:${s.line}: ${s.call}`);
     expect(offending, `spread into a call (use a loop, reduce or extent()):\n${offending.join('\n')}`).toEqual([]);
   });

@@ -34,5 +34,10 @@ export async function runNode(args: readonly string[], env: NodeJS.ProcessEnv = 
 
 /** The compiled CLI as a user runs it. */
 export function operando(...args: string[]): Promise<ProcessOutcome> {
+  return operandoWith(args);
+}
+
+/** The same, with the arguments as one list (built by the test). */
+export function operandoWith(args: readonly string[]): Promise<ProcessOutcome> {
   return runNode([BIN, ...args]);
 }

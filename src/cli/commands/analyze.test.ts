@@ -54,11 +54,12 @@ describe('analyze gitt', () => {
   const volumePerAreaCm = (0.01 * 54) / (181.88 * 18);
   const dTrue = [1e-11, 3e-11];
 
-  beforeAll(async () => {
+  /** Two pulses of a synthetic GITT run, written as a CSV with units in the header. */
+  async function writeGittCsv(name: string, resistanceOhm: number): Promise<void> {
     const s = syntheticGittRun({
       initialVoltageV: 3.4,
       currentA: -1e-4,
-      resistanceOhm: 25,
+      resistanceOhm,
       sqrtSlopeVPerSqrtS: -1e-3,
       pulseS: 600,
       restS: 3600,
@@ -68,7 +69,11 @@ describe('analyze gitt', () => {
       maxIntervalS: 10,
     });
     const rows = Array.from(s.timeS, (t, k) => `${t},${s.voltageV[k]},${s.currentA[k]}`);
-    await writeFile(join(dir, 'gitt.csv'), `time_s,voltage_v,current_a\n${rows.join('\n')}\n`);
+    await writeFile(join(dir, name), `time_s,voltage_v,current_a\n${rows.join('\n')}\n`);
+  }
+
+  beforeAll(async () => {
+    await writeGittCsv('gitt.csv', 25);
     await writeFile(join(dir, 'mass.json'), JSON.stringify({ massG: 0.01, molarVolumeCm3PerMol: 54, molarMassGPerMol: 181.88, areaCm2: 18, initialX: 0 }));
     await writeFile(join(dir, 'sphere.json'), JSON.stringify({ particleRadiusCm: 3 * volumePerAreaCm }));
     await writeFile(join(dir, 'both.json'), JSON.stringify({ massG: 0.01, molarVolumeCm3PerMol: 54, molarMassGPerMol: 181.88, areaCm2: 18, particleRadiusCm: 1e-4 }));
@@ -115,20 +120,7 @@ describe('analyze gitt', () => {
   });
 
   it("puts a pulse's warnings on the pulse, and in the top-level list with the pulse named (a step that reads as a negative resistance)", async () => {
-    const s = syntheticGittRun({
-      initialVoltageV: 3.4,
-      currentA: -1e-4,
-      resistanceOhm: -25,
-      sqrtSlopeVPerSqrtS: -1e-3,
-      pulseS: 600,
-      restS: 3600,
-      firstRestS: 1800,
-      volumePerAreaCm,
-      diffusionCm2PerS: dTrue,
-      maxIntervalS: 10,
-    });
-    const rows = Array.from(s.timeS, (t, k) => `${t},${s.voltageV[k]},${s.currentA[k]}`);
-    await writeFile(join(dir, 'negative-r.csv'), `time_s,voltage_v,current_a\n${rows.join('\n')}\n`);
+    await writeGittCsv('negative-r.csv', -25);
     const json = await runJson(analyzeGittCommand, ['negative-r.csv', '--params', 'mass.json']);
     const pulses = json.pulses as Array<{ index: number; warnings: string[] }>;
     expect(pulses).toHaveLength(2);
