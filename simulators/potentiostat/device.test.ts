@@ -4,48 +4,23 @@ import { decodePackage } from '../../drivers/potentiostat/methodscript/data-pack
 import { sampleFromPackage, type MethodScriptSample } from '../../drivers/potentiostat/methodscript/sample.js';
 import { stepScript } from '../../drivers/potentiostat/methodscript/scripts.js';
 import type { PotentiostatHardLimits, PotentiostatStep } from '../../src/kinds/potentiostat/device.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { Random } from '../common/random.js';
-import { createCell, type CellModel } from './cell/index.js';
-import { SIMULATOR_DEFAULTS, type DeviceIdentity } from './defaults.js';
-import { MethodScriptDevice } from './device.js';
-import { InstantClock } from './instant-clock.test-support.js';
-import { SimulatedChannel, type NoiseSettings } from './simulated-channel.js';
+import { SIMULATOR_DEFAULTS } from './defaults.js';
+import { deviceHarness, type DeviceHarnessOptions } from './device-harness.test-support.js';
 
 const FARADAY = 96485.332;
 const NOISE = { potentialV: 50e-6, currentA: 1e-9 };
 /** Hard limits no step of these tests reaches unless it says so. */
 const WIDE: PotentiostatHardLimits = { minV: 0, maxV: 5, maxAbsCurrentA: 0.1 };
 
-function harness(
-  options: { identity?: Partial<DeviceIdentity>; seed?: number; noise?: NoiseSettings; onLine?: (line: string, send: (text: string) => void) => void } = {},
-) {
-  const clock = new InstantClock();
-  const cell: CellModel = createCell('LixV2O5');
-  const channel = new SimulatedChannel(cell, new Random(options.seed ?? 7), options.noise ?? NOISE, clock.nowMs());
-  const lines: string[] = [];
-  const send = (text: string) => device.receive(new Uint8Array(Buffer.from(text, 'latin1')));
-  const device: MethodScriptDevice = new MethodScriptDevice({
-    identity: { ...SIMULATOR_DEFAULTS.identity, ...options.identity },
-    channel,
-    clock,
-    logger: silentLogger,
-    output: (line) => {
-      lines.push(line);
-      options.onLine?.(line, send);
-    },
-  });
+function harness(options: DeviceHarnessOptions = {}) {
+  const device = deviceHarness({ seed: 7, noise: NOISE, ...options });
   const run = async (script: string[]) => {
-    const ended = firstValueFrom(device.events$.pipe(filter((e) => e.kind === 'script-ended')));
-    const from = lines.length;
-    send(`e\n${script.join('\n')}\n\n`);
-    const { ending } = (await ended) as { ending: string };
-    const output = lines.slice(from);
-    const samples: MethodScriptSample[] = output.filter((l) => l.startsWith('P')).map((l) => sampleFromPackage(decodePackage(l)));
+    const { ending, output, packages } = await device.run(script);
+    const samples: MethodScriptSample[] = packages.map(sampleFromPackage);
     return { ending, output, samples };
   };
   const runStep = (step: PotentiostatStep, hardLimits: PotentiostatHardLimits = WIDE) => run(stepScript({ ...step, hardLimits }));
-  return { clock, cell, channel, device, lines, send, run, runStep };
+  return { ...device, run, runStep };
 }
 
 describe('simulated MethodSCRIPT device', () => {

@@ -1,45 +1,21 @@
 import fc from 'fast-check';
-import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { decodePackage, type PackageVariable } from '../../drivers/potentiostat/methodscript/data-package.js';
-import { silentLogger } from '../../src/core/logger.js';
+import type { PackageVariable } from '../../drivers/potentiostat/methodscript/data-package.js';
 import { POTENTIOSTAT_FLAGS } from '../../src/kinds/potentiostat/device.js';
-import { Random } from '../common/random.js';
-import { createCell, type CellPresetName } from './cell/index.js';
-import { SIMULATOR_DEFAULTS, type DeviceIdentity } from './defaults.js';
-import { MethodScriptDevice } from './device.js';
+import { SIMULATOR_DEFAULTS } from './defaults.js';
 import { DEVICE_ERROR_CODES, formatErrorCode } from './error-codes.js';
-import { InstantClock } from './instant-clock.test-support.js';
+import { deviceHarness, type DeviceHarnessOptions } from './device-harness.test-support.js';
 import { parseScript, ScriptLoadError } from './script-parser.js';
-import { SimulatedChannel } from './simulated-channel.js';
 
 /** The simulated device on an instant clock, without noise: values are the model's to the packed resolution. */
-function harness(options: { preset?: CellPresetName; identity?: Partial<DeviceIdentity>; onLine?: (line: string, send: (text: string) => void) => void } = {}) {
-  const clock = new InstantClock();
-  const cell = createCell(options.preset ?? 'LixV2O5');
-  const channel = new SimulatedChannel(cell, new Random(1), { potentialV: 0, currentA: 0 }, clock.nowMs());
-  const lines: string[] = [];
-  const device = new MethodScriptDevice({
-    identity: { ...SIMULATOR_DEFAULTS.identity, ...options.identity },
-    channel,
-    clock,
-    logger: silentLogger,
-    output: (line) => {
-      lines.push(line);
-      options.onLine?.(line, send);
-    },
-  });
-  const send = (text: string) => device.receive(new Uint8Array(Buffer.from(text, 'latin1')));
+function harness(options: DeviceHarnessOptions = {}) {
+  const device = deviceHarness(options);
   const run = async (script: readonly string[]) => {
-    const ended = firstValueFrom(device.events$.pipe(filter((e) => e.kind === 'script-ended')));
-    const from = lines.length;
-    send(`e\n${script.join('\n')}\n\n`);
-    await ended;
-    const output = lines.slice(from);
-    const packages: (readonly PackageVariable[])[] = output.filter((l) => l.startsWith('P')).map((l) => decodePackage(l).variables);
+    const { output, packages: decoded } = await device.run(script);
+    const packages: (readonly PackageVariable[])[] = decoded.map((p) => p.variables);
     return { output, packages, values: packages.map((p) => p.map((v) => v.value)) };
   };
-  return { cell, channel, lines, send, run };
+  return { ...device, run };
 }
 
 const overloaded = (v: PackageVariable | undefined) => ((v?.status ?? 0) & POTENTIOSTAT_FLAGS.overload) !== 0;
