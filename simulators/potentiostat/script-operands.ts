@@ -33,7 +33,7 @@ const HEX = /^0x([0-9A-Fa-f]{1,8})i?$/;
 const BINARY = /^0b([01]{1,32})i?$/;
 
 /** Reads a literal; undefined when `text` is none. Integers and SI numbers as parseSiLiteral reads them, plus hexadecimal and binary integers. */
-export function parseLiteral(text: string): Literal | undefined {
+function parseLiteral(text: string): Literal | undefined {
   const hex = HEX.exec(text)?.[1];
   if (hex !== undefined) return { kind: 'literal', value: Number.parseInt(hex, 16), integer: true };
   const binary = BINARY.exec(text)?.[1];

@@ -87,7 +87,7 @@ export class ScriptVariables {
   }
 }
 
-export function literalValue(literal: Literal): Value {
+function literalValue(literal: Literal): Value {
   return { type: 'ja', value: literal.value, ...(literal.integer && { integer: true }) };
 }
 

@@ -39,7 +39,7 @@ export function detectFormat(input: Uint8Array | string, fileName: string): Dete
 }
 
 /** What the readers take, for messages about a file they do not. */
-export const FORMATS_READ = 'BioLogic .mpr and .mpt, Gamry .DTA, Maccor text exports, CSV or whitespace-separated text (any table with --columns)';
+const FORMATS_READ = 'BioLogic .mpr and .mpt, Gamry .DTA, Maccor text exports, CSV or whitespace-separated text (any table with --columns)';
 
 /** Text exports hold no NUL byte; binary files (an .mpr renamed, a Gamry .EXP project, a spreadsheet .xlsx) do in their first kilobytes. */
 function looksBinary(bytes: Uint8Array): boolean {
